@@ -1,0 +1,7 @@
+"""``python -m invoicecore``."""
+
+import sys
+
+from invoicecore.cli import main
+
+sys.exit(main())

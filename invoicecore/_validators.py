@@ -1,0 +1,119 @@
+"""attrs validators that raise this library's errors, never a bare TypeError."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from invoicecore import errors
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import attrs
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_QUANTITY",
+    "attribute_label",
+    "boolean",
+    "check_integer",
+    "integer",
+    "optional_integer",
+    "optional_string",
+    "string",
+    "to_enum",
+]
+
+E = TypeVar("E", bound=Enum)
+
+MAX_AMOUNT: Final = 10**12
+"""The largest amount in minor units (decisions.md: no known Razorpay maximum)."""
+MAX_QUANTITY: Final = 10**6
+"""The largest quantity of one line item (no Razorpay figure; keeps gross bounded)."""
+
+
+def attribute_label(name: str) -> str:
+    """Razorpay's (Laravel's) way of naming a field in a message: spaces for underscores."""
+    return name.replace("_", " ")
+
+
+def check_integer(value: object, name: str, *, minimum: int = 0, maximum: int = MAX_AMOUNT) -> int:
+    """Return ``value`` if it is an ``int`` (never a ``bool``) within the bounds."""
+    if type(value) is not int:
+        raise errors.MUST_BE.error(
+            field=name, attribute=attribute_label(name), expected="an integer"
+        )
+    if value < minimum:
+        raise errors.MIN_VALUE.error(field=name, attribute=attribute_label(name), minimum=minimum)
+    if value > maximum:
+        raise errors.MAX_VALUE.error(field=name, attribute=attribute_label(name), maximum=maximum)
+    return value
+
+
+def integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable[..., None]:
+    def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check_integer(value, attribute.name, minimum=minimum, maximum=maximum)
+
+    return validate
+
+
+def optional_integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable[..., None]:
+    def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            check_integer(value, attribute.name, minimum=minimum, maximum=maximum)
+
+    return validate
+
+
+def _not_a(name: str, expected: str) -> errors.InvoiceError:
+    return errors.MUST_BE.error(field=name, attribute=attribute_label(name), expected=expected)
+
+
+def string(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not str:
+        raise _not_a(attribute.name, "a string")
+
+
+def optional_string(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and type(value) is not str:
+        raise _not_a(attribute.name, "a string")
+
+
+def boolean(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not bool:
+        raise errors.MUST_BE_BOOLEAN.error(
+            field=attribute.name, attribute=attribute_label(attribute.name)
+        )
+
+
+def to_enum(enum: type[E], value: object, name: str) -> E:
+    """The member itself, or the member whose value is the given string."""
+    if type(value) is enum:
+        return value
+    if isinstance(value, str):
+        for member in enum:
+            if member.value == value:
+                return member
+    raise errors.INVALID_SELECTION.error(field=name, attribute=attribute_label(name))
+
+
+def instance_of(kind: type, expected: str, *, optional: bool = False) -> Callable[..., None]:
+    def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if optional and value is None:
+            return
+        if not isinstance(value, kind):
+            raise _not_a(attribute.name, expected)
+
+    return validate
+
+
+def tuple_of(kind: type, expected: str) -> Callable[..., None]:
+    def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is not tuple:
+            raise _not_a(attribute.name, f"a tuple of {expected}")
+        for element in value:
+            if not isinstance(element, kind):
+                raise _not_a(attribute.name, f"a tuple of {expected}")
+
+    return validate

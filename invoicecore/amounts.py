@@ -1,0 +1,277 @@
+"""Money: the currency table, the rounding rule, and line and invoice totals.
+
+Every figure is an ``int`` in minor units. Intermediate values are exact
+(``int`` or ``fractions.Fraction``, never binary floats) and are kept on the
+totals records so that each rounding step can be explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from invoicecore import errors
+from invoicecore._validators import attribute_label
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from invoicecore.entities import LineItem, Tax
+
+__all__ = [
+    "BASIS_POINTS",
+    "CURRENCIES",
+    "Currency",
+    "Exact",
+    "InvoiceTotals",
+    "LineTotals",
+    "amount_due",
+    "compute_line_totals",
+    "get_currency",
+    "inclusive_taxable_exact",
+    "invoice_totals",
+    "line_totals",
+    "round_half_away_from_zero",
+]
+
+Exact = int | Fraction
+"""An exact, unrounded amount in minor units."""
+
+BASIS_POINTS: Final = 10_000
+"""A percentage tax ``rate`` is in basis points: 1000 is 10 % (decisions.md)."""
+
+
+@attrs.frozen(kw_only=True)
+class Currency:
+    """A currency the library accepts.
+
+    Attributes:
+        code: ISO 4217 code, as Razorpay spells it (``"INR"``).
+        exponent: digits after the decimal point (2 for INR, 0 for JPY, 3 for KWD).
+        symbol: what Razorpay renders as ``currency_symbol``.
+        minimum_amount: the smallest line-item amount, in minor units.
+    """
+
+    code: str
+    exponent: int
+    symbol: str
+    minimum_amount: int
+
+    def format(self, amount: int) -> str:
+        """``amount`` minor units as Razorpay writes it in messages: ``"INR 1.00"``."""
+        if type(amount) is not int:
+            raise errors.MUST_BE.error(field="amount", attribute="amount", expected="an integer")
+        sign = "-" if amount < 0 else ""
+        whole, fraction = divmod(abs(amount), 10**self.exponent)
+        if self.exponent == 0:
+            return f"{self.code} {sign}{whole}"
+        return f"{self.code} {sign}{whole}.{fraction:0{self.exponent}d}"
+
+
+def _table(*currencies: Currency) -> Mapping[str, Currency]:
+    return MappingProxyType({currency.code: currency for currency in currencies})
+
+
+CURRENCIES: Final[Mapping[str, Currency]] = _table(
+    # INR 1.00 and USD 0.10 are Razorpay's documented minimums; the others
+    # follow USD's tenth of a major unit (the smallest unit for zero-decimal JPY).
+    Currency(code="INR", exponent=2, symbol="₹", minimum_amount=100),
+    Currency(code="USD", exponent=2, symbol="$", minimum_amount=10),
+    Currency(code="EUR", exponent=2, symbol="€", minimum_amount=10),
+    Currency(code="GBP", exponent=2, symbol="£", minimum_amount=10),
+    Currency(code="SGD", exponent=2, symbol="S$", minimum_amount=10),
+    Currency(code="AED", exponent=2, symbol="د.إ", minimum_amount=10),
+    Currency(code="MYR", exponent=2, symbol="RM", minimum_amount=10),
+    Currency(code="JPY", exponent=0, symbol="¥", minimum_amount=1),
+    Currency(code="KWD", exponent=3, symbol="د.ك", minimum_amount=100),
+)
+
+
+def get_currency(code: object) -> Currency:
+    """The currency with this code, or ``The selected currency is invalid.``."""
+    if isinstance(code, str):
+        found = CURRENCIES.get(code)
+        if found is not None:
+            return found
+    raise errors.INVALID_SELECTION.error(field="currency", attribute=attribute_label("currency"))
+
+
+def round_half_away_from_zero(value: Exact) -> int:
+    """THE rounding rule: PHP's ``round()``, halves away from zero (45.5 -> 46, -2.5 -> -3).
+
+    Python's ``round`` rounds halves to even, which would give 46 for 45.5 but
+    44 for 44.5; Razorpay's server never does that.
+    """
+    if type(value) is int:
+        return value
+    if not isinstance(value, Fraction):
+        raise errors.MUST_BE.error(
+            field="value", attribute="value", expected="an integer or a Fraction"
+        )
+    magnitude = abs(value)
+    whole, remainder = divmod(magnitude.numerator, magnitude.denominator)
+    if 2 * remainder >= magnitude.denominator:
+        whole += 1
+    return whole if value >= 0 else -whole
+
+
+@attrs.frozen(kw_only=True)
+class LineTotals:
+    """The figures of one line item, with the exact values they were rounded from.
+
+    Attributes:
+        gross_amount: ``amount * quantity``.
+        taxable_base: what percentage taxes apply to: ``gross_amount`` when tax
+            exclusive, else ``round((gross - flat taxes) / (1 + rates))``.
+        tax_exacts: each tax of the line, unrounded, in the line's tax order.
+        tax_amounts: each tax rounded on its own (the ``taxes[].tax_amount``).
+        tax_exact: the sum of ``tax_exacts`` (unrounded).
+        tax_amount: ``round(tax_exact)``.
+        taxable_amount: ``gross_amount`` (exclusive) or ``gross_amount - tax_amount``.
+        net_exact: ``gross + tax_exact`` (exclusive) or ``gross`` (inclusive).
+        net_amount: ``round(net_exact)``.
+    """
+
+    gross_amount: int
+    taxable_base: int
+    tax_exacts: tuple[Exact, ...]
+    tax_amounts: tuple[int, ...]
+    tax_exact: Exact
+    tax_amount: int
+    taxable_amount: int
+    net_exact: Exact
+    net_amount: int
+
+
+@attrs.frozen(kw_only=True)
+class InvoiceTotals:
+    """The invoice's figures: the unrounded line values are summed, then rounded once.
+
+    With no line items ``gross_amount``, ``tax_amount`` and ``amount`` are
+    ``None`` (Razorpay renders ``null``) and ``taxable_amount`` is 0.
+    """
+
+    gross_amount: int | None
+    tax_exact: Exact
+    tax_amount: int | None
+    taxable_amount: int
+    net_exact: Exact
+    amount: int | None
+
+
+def line_totals(line: LineItem) -> LineTotals:
+    """The figures of one line item (reference section 5.1, decisions.md)."""
+    from invoicecore.entities import LineItem  # noqa: PLC0415 - entities imports this module
+
+    if not isinstance(line, LineItem):
+        raise errors.MUST_BE.error(field="line", attribute="line", expected="a LineItem")
+    return compute_line_totals(line)
+
+
+def compute_line_totals(line: LineItem) -> LineTotals:
+    """``line_totals`` without the argument check, for ``LineItem.totals``."""
+    quantity = line.quantity
+    gross = line.amount * quantity
+    if not line.taxes:
+        return LineTotals(
+            gross_amount=gross,
+            taxable_base=gross,
+            tax_exacts=(),
+            tax_amounts=(),
+            tax_exact=0,
+            tax_amount=0,
+            taxable_amount=gross,
+            net_exact=gross,
+            net_amount=gross,
+        )
+    taxable_base = _taxable_base(gross, quantity, line.taxes, inclusive=line.tax_inclusive)
+    tax_exacts = tuple(_tax_exact(tax, taxable_base, quantity) for tax in line.taxes)
+    tax_exact: Exact = sum(tax_exacts, start=0)
+    tax_amount = round_half_away_from_zero(tax_exact)
+    net_exact = gross if line.tax_inclusive else gross + tax_exact
+    return LineTotals(
+        gross_amount=gross,
+        taxable_base=taxable_base,
+        tax_exacts=tax_exacts,
+        tax_amounts=tuple(round_half_away_from_zero(tax) for tax in tax_exacts),
+        tax_exact=tax_exact,
+        tax_amount=tax_amount,
+        taxable_amount=gross - tax_amount if line.tax_inclusive else gross,
+        net_exact=net_exact,
+        net_amount=round_half_away_from_zero(net_exact),
+    )
+
+
+def invoice_totals(lines: Iterable[LineTotals]) -> InvoiceTotals:
+    """The invoice's figures from its lines' figures."""
+    gross = 0
+    tax_exact: Exact = 0
+    taxable = 0
+    net_exact: Exact = 0
+    count = 0
+    if not isinstance(lines, Iterable):
+        raise errors.MUST_BE.error(
+            field="lines", attribute="lines", expected="an iterable of LineTotals"
+        )
+    for line in lines:
+        if not isinstance(line, LineTotals):
+            raise errors.MUST_BE.error(
+                field="lines", attribute="lines", expected="an iterable of LineTotals"
+            )
+        count += 1
+        gross += line.gross_amount
+        tax_exact += line.tax_exact
+        taxable += line.taxable_amount
+        net_exact += line.net_exact
+    if count == 0:
+        return InvoiceTotals(
+            gross_amount=None,
+            tax_exact=0,
+            tax_amount=None,
+            taxable_amount=0,
+            net_exact=0,
+            amount=None,
+        )
+    return InvoiceTotals(
+        gross_amount=gross,
+        tax_exact=tax_exact,
+        tax_amount=round_half_away_from_zero(tax_exact),
+        taxable_amount=taxable,
+        net_exact=net_exact,
+        amount=round_half_away_from_zero(net_exact),
+    )
+
+
+def amount_due(amount: int | None, amount_paid: int | None) -> int | None:
+    """``amount - amount_paid``; ``None`` while either is unknown (a draft has no order)."""
+    if amount is None or amount_paid is None:
+        return None
+    return amount - amount_paid
+
+
+def inclusive_taxable_exact(gross: int, quantity: int, taxes: Iterable[Tax]) -> Fraction:
+    """``(gross - flat taxes) / (1 + percentage rates)``, before rounding."""
+    flat = 0
+    rates = Fraction(0)
+    for tax in taxes:
+        if tax.rate_type == "flat":
+            flat += tax.rate * quantity
+        else:
+            rates += Fraction(tax.rate, BASIS_POINTS)
+    return (gross - flat) / (1 + rates)
+
+
+def _taxable_base(gross: int, quantity: int, taxes: Iterable[Tax], *, inclusive: bool) -> int:
+    if not inclusive:
+        return gross
+    return round_half_away_from_zero(inclusive_taxable_exact(gross, quantity, taxes))
+
+
+def _tax_exact(tax: Tax, taxable_base: int, quantity: int) -> Exact:
+    if tax.rate_type == "flat":
+        return tax.rate * quantity
+    return Fraction(taxable_base * tax.rate, BASIS_POINTS)

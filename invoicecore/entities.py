@@ -1,0 +1,466 @@
+"""The invoice and what it holds, as frozen values.
+
+Fields that change together sit in small nested records (``Lifecycle``,
+``Order``, ``Notifications``, ``Details``) so that a transition rebuilds only
+what changed: evolving a forty-field class costs far more than evolving a few
+small ones (see ``docs/design.md`` for the figures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from enum import StrEnum
+from functools import cached_property
+from typing import Final
+
+import attrs
+
+from invoicecore import _validators as v
+from invoicecore import amounts, errors
+
+__all__ = [
+    "INVOICE_TYPE",
+    "LINE_ITEM_TYPE",
+    "Address",
+    "AddressType",
+    "Customer",
+    "Details",
+    "Invoice",
+    "Lifecycle",
+    "LineItem",
+    "Medium",
+    "NoteValue",
+    "Notes",
+    "NotificationStatus",
+    "Notifications",
+    "Order",
+    "RateType",
+    "Status",
+    "Tax",
+]
+
+INVOICE_TYPE: Final = "invoice"
+"""The only ``type`` modelled (Razorpay's ``link`` and ``ecod`` are other products)."""
+LINE_ITEM_TYPE: Final = "invoice"
+
+
+class Status(StrEnum):
+    """An invoice's status; the values are Razorpay's strings."""
+
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    DELETED = "deleted"
+
+
+class NotificationStatus(StrEnum):
+    """Delivery status of one notification medium (``sms_status``, ``email_status``)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+
+
+class Medium(StrEnum):
+    """A notification medium, as in ``/notify_by/{medium}``."""
+
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class RateType(StrEnum):
+    """How a tax's ``rate`` reads: basis points of the taxable value, or minor units per unit."""
+
+    PERCENTAGE = "percentage"
+    FLAT = "flat"
+
+
+class AddressType(StrEnum):
+    """Which of the customer's addresses this is."""
+
+    BILLING = "billing_address"
+    SHIPPING = "shipping_address"
+
+
+NoteValue = str | int | float | bool | None
+"""A notes value: JSON scalars only (Razorpay refuses nested values)."""
+
+_SCALARS: Final = (str, int, float, bool, type(None))
+
+
+class Notes(Mapping[str, NoteValue]):
+    """Razorpay's ``notes``: an immutable, hashable, ordered key-value mapping.
+
+    Order is kept because Razorpay echoes notes in the order they were sent.
+    """
+
+    __slots__ = ("_items",)
+
+    _items: dict[str, NoteValue]
+
+    def __init__(
+        self, items: Mapping[str, NoteValue] | Iterable[tuple[str, NoteValue]] = ()
+    ) -> None:
+        pairs: Iterable[object]
+        if isinstance(items, Mapping):
+            pairs = items.items()
+        elif isinstance(items, (list, tuple)):
+            pairs = items
+        else:
+            raise errors.NOTES_NOT_A_DICTIONARY.error(field="notes")
+        data: dict[str, NoteValue] = {}
+        for pair in pairs:
+            if not isinstance(pair, tuple) or len(pair) != 2:  # noqa: PLR2004 - a pair
+                raise errors.NOTES_NOT_A_DICTIONARY.error(field="notes")
+            key, value = pair
+            if not isinstance(key, str):
+                raise errors.NOTES_NOT_A_DICTIONARY.error(field="notes")
+            if not isinstance(value, _SCALARS):
+                raise errors.NOTES_VALUE_NOT_SCALAR.error(field="notes")
+            data[key] = value
+        object.__setattr__(self, "_items", data)
+
+    def __getitem__(self, key: str) -> NoteValue:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Notes):
+            return self._items == other._items
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Notes({self._items!r})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __reduce__(self) -> tuple[type[Notes], tuple[tuple[tuple[str, NoteValue], ...]]]:
+        return (Notes, (tuple(self._items.items()),))
+
+
+def _to_address_type(value: object) -> AddressType:
+    return v.to_enum(AddressType, value, "type")
+
+
+def _to_rate_type(value: object) -> RateType:
+    return v.to_enum(RateType, value, "rate_type")
+
+
+def _to_status(value: object) -> Status:
+    return v.to_enum(Status, value, "status")
+
+
+def _to_sms_status(value: object) -> NotificationStatus | None:
+    return None if value is None else v.to_enum(NotificationStatus, value, "sms_status")
+
+
+def _to_email_status(value: object) -> NotificationStatus | None:
+    return None if value is None else v.to_enum(NotificationStatus, value, "email_status")
+
+
+def _notes(value: object) -> Notes:
+    return value if isinstance(value, Notes) else Notes(value)  # type: ignore[arg-type]
+
+
+@attrs.frozen(kw_only=True)
+class Address:
+    """A customer address as Razorpay renders it (``country`` in lowercase ISO-2)."""
+
+    id: str | None = attrs.field(default=None, validator=v.optional_string)
+    type: AddressType = attrs.field(converter=_to_address_type)
+    primary: bool = attrs.field(default=True, validator=v.boolean)
+    line1: str | None = attrs.field(default=None, validator=v.optional_string)
+    line2: str | None = attrs.field(default=None, validator=v.optional_string)
+    zipcode: str | None = attrs.field(default=None, validator=v.optional_string)
+    city: str | None = attrs.field(default=None, validator=v.optional_string)
+    state: str | None = attrs.field(default=None, validator=v.optional_string)
+    country: str | None = attrs.field(default=None, validator=v.optional_string)
+
+
+def _address_of_type(kind: AddressType) -> Callable[..., None]:
+    check = v.instance_of(Address, "an Address", optional=True)
+
+    def validate(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+        check(instance, attribute, value)
+        if isinstance(value, Address) and value.type is not kind:
+            raise errors.INVALID_SELECTION.error(
+                field=attribute.name, attribute=v.attribute_label(attribute.name)
+            )
+
+    return validate
+
+
+@attrs.frozen(kw_only=True)
+class Customer:
+    """The invoice's snapshot of its customer (``customer_details``).
+
+    Editing a draft's customer changes only this snapshot; ``id`` keeps naming
+    the customer it was taken from (reference section 1.3).
+    """
+
+    id: str | None = attrs.field(default=None, validator=v.optional_string)
+    name: str | None = attrs.field(default=None, validator=v.optional_string)
+    email: str | None = attrs.field(default=None, validator=v.optional_string)
+    contact: str | None = attrs.field(default=None, validator=v.optional_string)
+    gstin: str | None = attrs.field(default=None, validator=v.optional_string)
+    billing_address: Address | None = attrs.field(
+        default=None, validator=_address_of_type(AddressType.BILLING)
+    )
+    shipping_address: Address | None = attrs.field(
+        default=None, validator=_address_of_type(AddressType.SHIPPING)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Tax:
+    """One tax of a line item.
+
+    ``rate`` is in basis points for percentage taxes (1000 is 10 %) and in
+    minor units per unit of quantity for flat taxes (decisions.md).
+    """
+
+    tax_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    name: str = attrs.field(validator=v.string)
+    rate: int = attrs.field(validator=v.integer())
+    rate_type: RateType = attrs.field(default=RateType.PERCENTAGE, converter=_to_rate_type)
+    group_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    group_name: str | None = attrs.field(default=None, validator=v.optional_string)
+
+
+@attrs.frozen(kw_only=True)
+class LineItem:
+    """One line of an invoice: what the merchant typed; the figures are derived.
+
+    ``amount`` is the unit price in minor units (Razorpay's ``unit_amount`` is
+    the same value). ``totals`` holds gross, tax, taxable and net amounts.
+    """
+
+    id: str = attrs.field(validator=v.string)
+    item_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    ref_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    ref_type: str | None = attrs.field(default=None, validator=v.optional_string)
+    name: str = attrs.field(validator=v.string)
+    description: str | None = attrs.field(default=None, validator=v.optional_string)
+    amount: int = attrs.field(validator=v.integer())
+    currency: str = attrs.field(default="INR")
+    type: str = attrs.field(default=LINE_ITEM_TYPE, validator=v.string)
+    tax_inclusive: bool = attrs.field(default=False, validator=v.boolean)
+    hsn_code: str | None = attrs.field(default=None, validator=v.optional_string)
+    sac_code: str | None = attrs.field(default=None, validator=v.optional_string)
+    tax_rate: int | None = attrs.field(default=None, validator=v.optional_integer())
+    unit: str | None = attrs.field(default=None, validator=v.optional_string)
+    quantity: int = attrs.field(default=1, validator=v.integer(minimum=1, maximum=v.MAX_QUANTITY))
+    taxes: tuple[Tax, ...] = attrs.field(default=(), validator=v.tuple_of(Tax, "Tax"))
+
+    @currency.validator
+    def _check_currency(self, _attribute: object, value: object) -> None:
+        amounts.get_currency(value)
+
+    def __attrs_post_init__(self) -> None:
+        if self.hsn_code is not None and self.sac_code is not None:
+            raise errors.HSN_AND_SAC_CODE.error(field="hsn_code")
+        if self.amount * self.quantity > v.MAX_AMOUNT:
+            raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
+        if self.tax_inclusive and self.taxes:
+            exact = amounts.inclusive_taxable_exact(
+                self.amount * self.quantity, self.quantity, self.taxes
+            )
+            if amounts.round_half_away_from_zero(exact) <= 0:
+                raise errors.TAXES_EXCEED_GROSS.error(field="taxes")
+
+    @cached_property
+    def totals(self) -> amounts.LineTotals:
+        """Gross, tax, taxable and net amounts, computed once per value."""
+        return amounts.compute_line_totals(self)
+
+    @property
+    def unit_amount(self) -> int:
+        """Razorpay's alias of ``amount``."""
+        return self.amount
+
+
+@attrs.frozen(kw_only=True)
+class Lifecycle:
+    """Status and the timestamps that record reaching each status (epoch seconds)."""
+
+    status: Status = attrs.field(converter=_to_status)
+    issued_at: int | None = attrs.field(default=None, validator=v.optional_integer())
+    paid_at: int | None = attrs.field(default=None, validator=v.optional_integer())
+    cancelled_at: int | None = attrs.field(default=None, validator=v.optional_integer())
+    expired_at: int | None = attrs.field(default=None, validator=v.optional_integer())
+
+
+@attrs.frozen(kw_only=True)
+class Order:
+    """The payment side, created when the invoice is issued (``order_id``).
+
+    Razorpay keeps ``amount_paid`` on the order; ``payment_id`` is the latest
+    captured payment (decisions.md).
+    """
+
+    id: str = attrs.field(validator=v.string)
+    amount_paid: int = attrs.field(default=0, validator=v.integer())
+    payment_id: str | None = attrs.field(default=None, validator=v.optional_string)
+
+
+@attrs.frozen(kw_only=True)
+class Notifications:
+    """``sms_status`` and ``email_status``: ``pending``, ``sent``, or ``None`` when off."""
+
+    sms_status: NotificationStatus | None = attrs.field(
+        default=NotificationStatus.PENDING,
+        converter=_to_sms_status,
+    )
+    email_status: NotificationStatus | None = attrs.field(
+        default=NotificationStatus.PENDING,
+        converter=_to_email_status,
+    )
+
+    def status_of(self, medium: Medium) -> NotificationStatus | None:
+        """The status of one medium."""
+        return self.sms_status if medium is Medium.SMS else self.email_status
+
+
+@attrs.frozen(kw_only=True)
+class Details:
+    """What the merchant writes on the invoice, apart from customer and lines."""
+
+    receipt: str | None = attrs.field(default=None, validator=v.optional_string)
+    description: str | None = attrs.field(default=None, validator=v.optional_string)
+    terms: str | None = attrs.field(default=None, validator=v.optional_string)
+    comment: str | None = attrs.field(default=None, validator=v.optional_string)
+    notes: Notes = attrs.field(factory=Notes, converter=_notes)
+    date: int | None = attrs.field(default=None, validator=v.optional_integer())
+    expire_by: int | None = attrs.field(default=None, validator=v.optional_integer())
+    partial_payment: bool = attrs.field(default=False, validator=v.boolean)
+    view_less: bool = attrs.field(default=True, validator=v.boolean)
+    billing_start: int | None = attrs.field(default=None, validator=v.optional_integer())
+    billing_end: int | None = attrs.field(default=None, validator=v.optional_integer())
+    group_taxes_discounts: bool = attrs.field(default=False, validator=v.boolean)
+
+
+@attrs.frozen(kw_only=True)
+class Invoice:
+    """A Razorpay invoice (``type=invoice``).
+
+    Amounts are never stored: ``totals`` derives them from the line items, and
+    ``amount_due`` is ``amount - amount_paid``. The flat properties give
+    Razorpay's field names for reading.
+    """
+
+    id: str = attrs.field(validator=v.string)
+    created_at: int = attrs.field(validator=v.integer())
+    currency: str = attrs.field(default="INR")
+    lifecycle: Lifecycle = attrs.field(validator=v.instance_of(Lifecycle, "a Lifecycle"))
+    details: Details = attrs.field(factory=Details, validator=v.instance_of(Details, "Details"))
+    customer: Customer | None = attrs.field(
+        default=None, validator=v.instance_of(Customer, "a Customer", optional=True)
+    )
+    line_items: tuple[LineItem, ...] = attrs.field(
+        default=(), validator=v.tuple_of(LineItem, "LineItem")
+    )
+    order: Order | None = attrs.field(
+        default=None, validator=v.instance_of(Order, "an Order", optional=True)
+    )
+    short_url: str | None = attrs.field(default=None, validator=v.optional_string)
+    notifications: Notifications = attrs.field(
+        factory=Notifications, validator=v.instance_of(Notifications, "Notifications")
+    )
+    idempotency_key: str | None = attrs.field(default=None, validator=v.optional_string)
+
+    @currency.validator
+    def _check_currency(self, _attribute: object, value: object) -> None:
+        amounts.get_currency(value)
+
+    def __attrs_post_init__(self) -> None:
+        for line in self.line_items:
+            if line.currency != self.currency:
+                raise errors.CURRENCY_MISMATCH.error(field="currency")
+
+    # -- derived figures ---------------------------------------------------
+    @cached_property
+    def totals(self) -> amounts.InvoiceTotals:
+        """The invoice's amounts, computed once per value from its line items."""
+        return amounts.invoice_totals(line.totals for line in self.line_items)
+
+    @property
+    def amount(self) -> int | None:
+        return self.totals.amount
+
+    @property
+    def gross_amount(self) -> int | None:
+        return self.totals.gross_amount
+
+    @property
+    def tax_amount(self) -> int | None:
+        return self.totals.tax_amount
+
+    @property
+    def taxable_amount(self) -> int:
+        return self.totals.taxable_amount
+
+    @property
+    def amount_paid(self) -> int | None:
+        """What the order has received; ``None`` while there is no order (a draft)."""
+        return None if self.order is None else self.order.amount_paid
+
+    @property
+    def amount_due(self) -> int | None:
+        return amounts.amount_due(self.amount, self.amount_paid)
+
+    @property
+    def currency_symbol(self) -> str:
+        return amounts.CURRENCIES[self.currency].symbol
+
+    # -- Razorpay's flat names, for reading ---------------------------------
+    @property
+    def type(self) -> str:
+        return INVOICE_TYPE
+
+    @property
+    def status(self) -> Status:
+        return self.lifecycle.status
+
+    @property
+    def customer_id(self) -> str | None:
+        return None if self.customer is None else self.customer.id
+
+    @property
+    def order_id(self) -> str | None:
+        return None if self.order is None else self.order.id
+
+    @property
+    def payment_id(self) -> str | None:
+        return None if self.order is None else self.order.payment_id
+
+    @property
+    def receipt(self) -> str | None:
+        return self.details.receipt
+
+    @property
+    def invoice_number(self) -> str | None:
+        """Razorpay's read-only mirror of ``receipt``."""
+        return self.details.receipt
+
+    @property
+    def expire_by(self) -> int | None:
+        return self.details.expire_by
+
+    @property
+    def partial_payment(self) -> bool:
+        return self.details.partial_payment
+
+    @property
+    def notes(self) -> Notes:
+        return self.details.notes

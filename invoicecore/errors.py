@@ -1,0 +1,256 @@
+"""Errors: one root, a few kinds, and every message as a named constant.
+
+Descriptions are Razorpay's exact texts (see ``docs/errors.md``); where Razorpay
+has no text for a rule this library adds, the message says so with
+``source="invoicecore"``.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import attrs
+
+__all__ = [
+    "AMOUNT_BELOW_MINIMUM",
+    "AMOUNT_EXCEEDS_MAXIMUM",
+    "CONTACT_MISSING",
+    "CURRENCY_MISMATCH",
+    "CUSTOMER_REQUIRED",
+    "EMAIL_MISSING",
+    "EXPIRE_BY_TOO_SOON",
+    "HSN_AND_SAC_CODE",
+    "ID_DOES_NOT_EXIST",
+    "INVALID_MEDIUM",
+    "INVALID_SELECTION",
+    "LINE_ITEMS_REQUIRED",
+    "MAX_LENGTH",
+    "MAX_VALUE",
+    "MESSAGES",
+    "MIN_LENGTH",
+    "MIN_VALUE",
+    "MUST_BE",
+    "MUST_BE_BOOLEAN",
+    "NOTES_KEY_TOO_LONG",
+    "NOTES_NOT_A_DICTIONARY",
+    "NOTES_TOO_MANY_KEYS",
+    "NOTES_VALUE_NOT_SCALAR",
+    "NOTES_VALUE_TOO_LONG",
+    "NOTIFICATION_NOT_PENDING",
+    "NOT_DUE_FOR_EXPIRY",
+    "NOT_PAYABLE",
+    "NOT_PAYABLE_DELETED",
+    "OPERATION_NOT_ALLOWED",
+    "PAYMENT_AMOUNT_MISMATCH",
+    "PAYMENT_EXCEEDS_AMOUNT_DUE",
+    "TAXES_EXCEED_GROSS",
+    "TOO_MANY_LINE_ITEMS",
+    "InvalidRequestError",
+    "InvoiceError",
+    "Message",
+    "NotFoundError",
+    "OperationNotAllowedError",
+]
+
+
+class InvoiceError(Exception):
+    """The root of every error this library raises on purpose.
+
+    Attributes:
+        description: Razorpay's exact text (what its API puts in
+            ``error.description``).
+        field: the offending parameter (``"line_items"``, ``"expire_by"`` ...),
+            or ``None`` where Razorpay names none.
+        code: a stable UPPER_SNAKE name of the message; never reused, so that
+            services and ports can branch on it instead of on English text.
+    """
+
+    def __init__(self, description: str, field: str | None = None, code: str = "") -> None:
+        # All arguments go to Exception so that pickle and copy round-trip.
+        super().__init__(description, field, code)
+        self.description = description
+        self.field = field
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.description
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(description={self.description!r}, "
+            f"field={self.field!r}, code={self.code!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, InvoiceError) or type(other) is not type(self):
+            return NotImplemented
+        return (self.description, self.field, self.code) == (
+            other.description,
+            other.field,
+            other.code,
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.description, self.field, self.code))
+
+
+class InvalidRequestError(InvoiceError, ValueError):
+    """The input breaks a rule: a missing, malformed or out-of-range value."""
+
+
+class OperationNotAllowedError(InvoiceError):
+    """The invoice's status (or its state) forbids the operation."""
+
+
+class NotFoundError(InvoiceError):
+    """The id names nothing this invoice (or book) holds."""
+
+
+Source = Literal["razorpay", "invoicecore"]
+
+
+class _Params(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@attrs.frozen(kw_only=True)
+class Message:
+    """One error text: its stable code, its template and the error kind it raises.
+
+    ``template`` uses ``str.format`` fields (``{status}``, ``{attribute}`` ...).
+    ``source`` is ``"razorpay"`` when the text is Razorpay's, and
+    ``"invoicecore"`` for the few rules Razorpay has no text for.
+    """
+
+    code: str
+    template: str
+    kind: type[InvoiceError]
+    source: Source = "razorpay"
+
+    def format(self, **params: object) -> str:
+        """The description with its fields filled in; a field not given stays as ``{name}``."""
+        return self.template.format_map(_Params(params))
+
+    def error(self, *, field: str | None = None, **params: object) -> InvoiceError:
+        """A ready-to-raise error of this message's kind."""
+        return self.kind(self.format(**params), field, self.code)
+
+
+def _message(
+    code: str,
+    template: str,
+    kind: type[InvoiceError] = InvalidRequestError,
+    source: Source = "razorpay",
+) -> Message:
+    return Message(code=code, template=template, kind=kind, source=source)
+
+
+# -- state and lookup -------------------------------------------------------
+OPERATION_NOT_ALLOWED: Final = _message(
+    "OPERATION_NOT_ALLOWED",
+    "Operation not allowed for Invoice in {status} status.",
+    OperationNotAllowedError,
+)
+NOT_PAYABLE: Final = _message(
+    "NOT_PAYABLE", "Invoice is not payable in {status} status.", OperationNotAllowedError
+)
+NOT_PAYABLE_DELETED: Final = _message(
+    "NOT_PAYABLE_DELETED", "Invoice is not payable as it is deleted.", OperationNotAllowedError
+)
+NOT_DUE_FOR_EXPIRY: Final = _message(
+    "NOT_DUE_FOR_EXPIRY",
+    "Invoice cannot be expired before its expire_by time.",
+    OperationNotAllowedError,
+    "invoicecore",
+)
+NOTIFICATION_NOT_PENDING: Final = _message(
+    "NOTIFICATION_NOT_PENDING",
+    "There is no pending {medium} notification for this invoice.",
+    OperationNotAllowedError,
+    "invoicecore",
+)
+ID_DOES_NOT_EXIST: Final = _message(
+    "ID_DOES_NOT_EXIST", "The id provided does not exist", NotFoundError
+)
+
+# -- issue validation ---------------------------------------------------------
+LINE_ITEMS_REQUIRED: Final = _message("LINE_ITEMS_REQUIRED", "line_items is required.")
+CUSTOMER_REQUIRED: Final = _message("CUSTOMER_REQUIRED", "customer is required.")
+EXPIRE_BY_TOO_SOON: Final = _message(
+    "EXPIRE_BY_TOO_SOON", "expire_by should be at least 15 minutes after current time"
+)
+AMOUNT_EXCEEDS_MAXIMUM: Final = _message(
+    "AMOUNT_EXCEEDS_MAXIMUM", "Invoice amount exceeds maximum payment amount allowed."
+)
+
+# -- line items and money -----------------------------------------------------
+CURRENCY_MISMATCH: Final = _message(
+    "CURRENCY_MISMATCH", "Currency of all items should be the same as of the invoice."
+)
+AMOUNT_BELOW_MINIMUM: Final = _message(
+    "AMOUNT_BELOW_MINIMUM", "The amount must be atleast {minimum}"
+)
+TOO_MANY_LINE_ITEMS: Final = _message(
+    "TOO_MANY_LINE_ITEMS", "The invoice may not have more than {limit} items in total."
+)
+HSN_AND_SAC_CODE: Final = _message(
+    "HSN_AND_SAC_CODE", "Both hsn_code and sac_code cannot be present"
+)
+TAXES_EXCEED_GROSS: Final = _message(
+    "TAXES_EXCEED_GROSS",
+    "The taxes of a tax inclusive line item must leave a positive taxable amount.",
+    source="invoicecore",
+)
+
+# -- payments -------------------------------------------------------------------
+PAYMENT_AMOUNT_MISMATCH: Final = _message(
+    "PAYMENT_AMOUNT_MISMATCH",
+    "Your payment amount is different from your order amount. "
+    "To pay successfully, please try using right amount.",
+)
+PAYMENT_EXCEEDS_AMOUNT_DUE: Final = _message(
+    "PAYMENT_EXCEEDS_AMOUNT_DUE", "Payment amount is greater than the amount due for order"
+)
+
+# -- notifications ----------------------------------------------------------------
+INVALID_MEDIUM: Final = _message("INVALID_MEDIUM", "{medium} is not a valid communication medium.")
+EMAIL_MISSING: Final = _message(
+    "EMAIL_MISSING", "Email can not be sent since email address has not been provided."
+)
+CONTACT_MISSING: Final = _message(
+    "CONTACT_MISSING", "SMS can not be sent since contact number has not been provided."
+)
+
+# -- notes --------------------------------------------------------------------------
+NOTES_NOT_A_DICTIONARY: Final = _message(
+    "NOTES_NOT_A_DICTIONARY", "Notes should be provided as a dictionary"
+)
+NOTES_TOO_MANY_KEYS: Final = _message(
+    "NOTES_TOO_MANY_KEYS", "Number of fields in notes should be less than or equal to 15"
+)
+NOTES_KEY_TOO_LONG: Final = _message(
+    "NOTES_KEY_TOO_LONG", "Notes key cannot be greater 255 characters"
+)
+NOTES_VALUE_TOO_LONG: Final = _message(
+    "NOTES_VALUE_TOO_LONG", "Notes value cannot be greater 512 characters"
+)
+NOTES_VALUE_NOT_SCALAR: Final = _message(
+    "NOTES_VALUE_NOT_SCALAR", "Notes values themselves should not be an array"
+)
+
+# -- Laravel-style generic validation (attribute names with spaces) ------------------
+MUST_BE: Final = _message("MUST_BE", "The {attribute} must be {expected}.")
+MUST_BE_BOOLEAN: Final = _message("MUST_BE_BOOLEAN", "The {attribute} field must be true or false.")
+MIN_VALUE: Final = _message("MIN_VALUE", "The {attribute} must be at least {minimum}.")
+MAX_VALUE: Final = _message("MAX_VALUE", "The {attribute} may not be greater than {maximum}.")
+MIN_LENGTH: Final = _message("MIN_LENGTH", "The {attribute} must be at least {minimum} characters.")
+MAX_LENGTH: Final = _message(
+    "MAX_LENGTH", "The {attribute} may not be greater than {maximum} characters."
+)
+INVALID_SELECTION: Final = _message("INVALID_SELECTION", "The selected {attribute} is invalid.")
+
+MESSAGES: Final[tuple[Message, ...]] = tuple(
+    value for name, value in sorted(globals().items()) if isinstance(value, Message)
+)
+"""Every message, sorted by constant name: the errors table in the docs reads it."""

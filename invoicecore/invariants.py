@@ -1,0 +1,80 @@
+"""What must hold for every invoice the transitions can build, as one checkable function.
+
+Services call ``check_invariants`` in their own tests; the library's stateful
+tests call it after every step.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from invoicecore import amounts, errors
+from invoicecore.entities import Invoice, Status
+from invoicecore.transitions import MAX_LINE_ITEMS
+
+__all__ = ["InvariantViolation", "check_invariants"]
+
+_ISSUED_STATUSES: Final = frozenset(
+    {Status.ISSUED, Status.PARTIALLY_PAID, Status.PAID, Status.EXPIRED}
+)
+
+
+class InvariantViolation(errors.InvoiceError):
+    """An invoice that no sequence of transitions could have produced."""
+
+
+def check_invariants(invoice: Invoice) -> None:
+    """Raise ``InvariantViolation`` naming the first broken invariant, or return ``None``."""
+    if not isinstance(invoice, Invoice):
+        raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
+    for problem in _problems(invoice):
+        raise InvariantViolation(problem, None, "INVARIANT_VIOLATION")
+
+
+def _problems(invoice: Invoice) -> list[str]:  # noqa: C901, PLR0912 - one check a line
+    found: list[str] = []
+    lifecycle = invoice.lifecycle
+    status = lifecycle.status
+    fresh = amounts.invoice_totals(amounts.compute_line_totals(line) for line in invoice.line_items)
+    if invoice.totals != fresh:
+        found.append(f"totals {invoice.totals} differ from a fresh computation {fresh}")
+    if len(invoice.line_items) > MAX_LINE_ITEMS:
+        found.append(f"{len(invoice.line_items)} line items, more than {MAX_LINE_ITEMS}")
+    ids = [line.id for line in invoice.line_items]
+    if len(set(ids)) != len(ids):
+        found.append(f"line item ids repeat: {ids}")
+    issued = lifecycle.issued_at is not None
+    if (invoice.order is not None) != issued:
+        found.append("an order exists exactly when the invoice was issued")
+    if (invoice.short_url is not None) != issued:
+        found.append("a short_url exists exactly when the invoice was issued")
+    if status in _ISSUED_STATUSES and not issued:
+        found.append(f"status {status} without issued_at")
+    if status in (Status.DRAFT, Status.DELETED) and issued:
+        found.append(f"status {status} with issued_at set")
+    for name, owner in (
+        ("paid_at", Status.PAID),
+        ("cancelled_at", Status.CANCELLED),
+        ("expired_at", Status.EXPIRED),
+    ):
+        if (getattr(lifecycle, name) is not None) != (status is owner):
+            found.append(f"{name} is set exactly when the status is {owner}")
+    if status is Status.EXPIRED and lifecycle.expired_at != invoice.details.expire_by:
+        found.append("expired_at equals expire_by")
+    if issued and (invoice.customer is None or not invoice.line_items):
+        found.append("an issued invoice has a customer and line items")
+    order = invoice.order
+    amount = invoice.amount
+    if order is not None and amount is not None:
+        paid = order.amount_paid
+        if not 0 <= paid <= amount:
+            found.append(f"amount_paid {paid} is outside 0..{amount}")
+        expected = {
+            Status.PAID: paid == amount,
+            Status.PARTIALLY_PAID: 0 < paid < amount,
+        }.get(status, paid == 0)
+        if not expected:
+            found.append(f"amount_paid {paid} of {amount} does not fit status {status}")
+        if (order.payment_id is not None) != (paid > 0):
+            found.append("payment_id is set exactly when something was paid")
+    return found

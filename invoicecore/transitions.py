@@ -1,0 +1,599 @@
+"""The lifecycle: the transition table as data, and one pure function per operation.
+
+``TRANSITIONS`` is the single source of truth: the guards below, the state
+diagram in the docs, ``allowed_operations`` and the stateful tests all read it.
+Every function validates everything first and builds the new invoice last; on
+error it raises and the invoice it was given is untouched (it is immutable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from invoicecore import _validators as v
+from invoicecore import errors
+from invoicecore.entities import (
+    Customer,
+    Details,
+    Invoice,
+    Lifecycle,
+    LineItem,
+    Medium,
+    Notifications,
+    NotificationStatus,
+    Order,
+    Status,
+)
+from invoicecore.events import (
+    Event,
+    InvoiceCancelled,
+    InvoiceCreated,
+    InvoiceDeleted,
+    InvoiceExpired,
+    InvoiceIssued,
+    InvoicePaid,
+    InvoicePartiallyPaid,
+    NotificationRequested,
+    NotificationSent,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "MAX_LINE_ITEMS",
+    "MIN_EXPIRY_SECONDS",
+    "TERMINAL_STATUSES",
+    "TRANSITIONS",
+    "Availability",
+    "Operation",
+    "Outcome",
+    "Rule",
+    "allowed_operations",
+    "cancel",
+    "create",
+    "delete",
+    "expire",
+    "issue",
+    "mark_notification_sent",
+    "notify",
+    "pay",
+]
+
+MIN_EXPIRY_SECONDS: Final = 900
+"""``expire_by`` must be at least this far after the current time (15 minutes)."""
+MAX_LINE_ITEMS: Final = 50
+"""The documented cap on line items (decisions.md)."""
+
+
+class Operation(StrEnum):
+    """What can be done to an invoice."""
+
+    CREATE = "create"
+    ISSUE = "issue"
+    CANCEL = "cancel"
+    DELETE = "delete"
+    EXPIRE = "expire"
+    PAY = "pay"
+    NOTIFY = "notify"
+    MARK_NOTIFICATION_SENT = "mark_notification_sent"
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One row of the transition table.
+
+    Attributes:
+        operation: the operation this row governs.
+        sources: statuses the operation is allowed from (empty for ``create``,
+            which starts from nothing).
+        targets: statuses it can lead to; empty when the status is kept.
+        refusal: the message for any other status.
+        refusal_overrides: a more specific message for some statuses.
+        summary: one line for the docs.
+    """
+
+    operation: Operation
+    sources: frozenset[Status]
+    targets: tuple[Status, ...]
+    refusal: errors.Message = errors.OPERATION_NOT_ALLOWED
+    refusal_overrides: Mapping[Status, errors.Message] = attrs.field(
+        factory=lambda: MappingProxyType({})
+    )
+    summary: str = ""
+
+    def targets_from(self, source: Status) -> tuple[Status, ...]:
+        """Where the operation can lead from ``source`` (itself if the status is kept)."""
+        return self.targets or (source,)
+
+    def refusal_for(self, status: Status) -> errors.InvoiceError | None:
+        """The error this operation raises in ``status``, or ``None`` if the status allows it."""
+        if status in self.sources:
+            return None
+        message = self.refusal_overrides.get(status, self.refusal)
+        return message.error(status=status.value)
+
+
+_S = Status
+
+
+def _rule(
+    operation: Operation,
+    sources: Iterable[Status],
+    targets: Iterable[Status],
+    summary: str,
+    **kwargs: object,
+) -> tuple[Operation, Rule]:
+    rule = Rule(
+        operation=operation,
+        sources=frozenset(sources),
+        targets=tuple(targets),
+        summary=summary,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return operation, rule
+
+
+TRANSITIONS: Final[Mapping[Operation, Rule]] = MappingProxyType(
+    dict(
+        [
+            _rule(
+                Operation.CREATE,
+                (),
+                (_S.DRAFT, _S.ISSUED),
+                'POST /v1/invoices: a draft with draft "1", else issued at once',
+            ),
+            _rule(
+                Operation.ISSUE,
+                (_S.DRAFT,),
+                (_S.ISSUED,),
+                "POST /v1/invoices/{id}/issue: line items, a customer, expire_by 15 min ahead",
+            ),
+            _rule(
+                Operation.CANCEL,
+                (_S.DRAFT, _S.ISSUED),
+                (_S.CANCELLED,),
+                "POST /v1/invoices/{id}/cancel: only before any payment",
+            ),
+            _rule(
+                Operation.DELETE,
+                (_S.DRAFT,),
+                (_S.DELETED,),
+                "DELETE /v1/invoices/{id}: drafts only; the invoice is gone afterwards",
+            ),
+            _rule(
+                Operation.EXPIRE,
+                (_S.ISSUED,),
+                (_S.EXPIRED,),
+                "Razorpay's expiry job: issued invoices whose expire_by has come",
+            ),
+            _rule(
+                Operation.PAY,
+                (_S.ISSUED, _S.PARTIALLY_PAID),
+                (_S.PARTIALLY_PAID, _S.PAID),
+                "a captured payment: partially_paid until amount_paid reaches amount",
+                refusal=errors.NOT_PAYABLE,
+                refusal_overrides=MappingProxyType({_S.DELETED: errors.NOT_PAYABLE_DELETED}),
+            ),
+            _rule(
+                Operation.NOTIFY,
+                (_S.ISSUED, _S.PARTIALLY_PAID),
+                (),
+                "POST /v1/invoices/{id}/notify_by/{medium}: the medium's status becomes pending",
+            ),
+            _rule(
+                Operation.MARK_NOTIFICATION_SENT,
+                (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID, _S.CANCELLED, _S.EXPIRED),
+                (),
+                "the embedding service delivered a requested notification",
+            ),
+        ]
+    )
+)
+"""The transition table: operation -> allowed source statuses -> target statuses."""
+
+TERMINAL_STATUSES: Final[frozenset[Status]] = frozenset(
+    status
+    for status in Status
+    if not any(
+        target != status
+        for rule in TRANSITIONS.values()
+        if status in rule.sources
+        for target in rule.targets_from(status)
+    )
+)
+"""Statuses no operation leaves: read off the table, not listed by hand."""
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """What a transition returns: the new invoice and the events it caused, in order."""
+
+    invoice: Invoice
+    events: tuple[Event, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Availability:
+    """Whether an operation would succeed now, and where it would lead.
+
+    ``medium`` is set for the per-medium operations (notify, mark sent).
+    ``error`` is the exact error the operation would raise, or ``None``.
+    """
+
+    operation: Operation
+    medium: Medium | None
+    targets: tuple[Status, ...]
+    error: errors.InvoiceError | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.error is None
+
+
+# ---------------------------------------------------------------------------
+# Operations
+# ---------------------------------------------------------------------------
+
+
+def create(
+    *,
+    id: str,
+    at: int,
+    currency: str = "INR",
+    customer: Customer | None = None,
+    line_items: tuple[LineItem, ...] = (),
+    details: Details | None = None,
+    sms_notify: bool = True,
+    email_notify: bool = True,
+    idempotency_key: str | None = None,
+    draft: bool = False,
+    order_id: str | None = None,
+    short_url: str | None = None,
+) -> Outcome:
+    """A new invoice: a draft, or (Razorpay's default) issued at creation.
+
+    An invoice issued at creation passes the issue validation and needs the
+    ``order_id`` and ``short_url`` that issuing creates. ``details`` is taken as
+    given: Razorpay's "``date`` defaults to now" is the request parser's job.
+    """
+    _check_id(id, "id")
+    at = _check_at(at)
+    _check_boolean(draft, "draft")
+    _check_boolean(sms_notify, "sms_notify")
+    _check_boolean(email_notify, "email_notify")
+    lines = _check_line_items(line_items)
+    details = Details() if details is None else details
+    invoice = Invoice(
+        id=id,
+        created_at=at,
+        currency=currency,
+        lifecycle=Lifecycle(status=Status.DRAFT),
+        details=details,
+        customer=customer,
+        line_items=lines,
+        notifications=Notifications(
+            sms_status=NotificationStatus.PENDING if sms_notify else None,
+            email_status=NotificationStatus.PENDING if email_notify else None,
+        ),
+        idempotency_key=idempotency_key,
+    )
+    _check_expire_by(invoice.details.expire_by, at)
+    if draft:
+        return Outcome(
+            invoice=invoice,
+            events=(InvoiceCreated(invoice_id=id, at=at, status=Status.DRAFT),),
+        )
+    issued = _issue(invoice, at=at, order_id=order_id, short_url=short_url)
+    return Outcome(
+        invoice=issued.invoice,
+        events=(InvoiceCreated(invoice_id=id, at=at, status=Status.ISSUED), *issued.events),
+    )
+
+
+def issue(invoice: Invoice, *, at: int, order_id: str, short_url: str) -> Outcome:
+    """Issue a draft: it gets an order and a short URL and becomes payable.
+
+    Checks, in Razorpay's order: the status, line items present, a customer,
+    ``expire_by`` at least 15 minutes ahead, the amount within the maximum.
+    """
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    _guard(Operation.ISSUE, invoice)
+    return _issue(invoice, at=at, order_id=order_id, short_url=short_url)
+
+
+def cancel(invoice: Invoice, *, at: int) -> Outcome:
+    """Cancel a draft or an issued invoice that nobody has paid anything on."""
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    _guard(Operation.CANCEL, invoice)
+    lifecycle = attrs.evolve(invoice.lifecycle, status=Status.CANCELLED, cancelled_at=at)
+    return Outcome(
+        invoice=attrs.evolve(invoice, lifecycle=lifecycle),
+        events=(InvoiceCancelled(invoice_id=invoice.id, at=at),),
+    )
+
+
+def delete(invoice: Invoice, *, at: int) -> Outcome:
+    """Delete a draft. Razorpay forgets it; here it ends in the ``deleted`` status."""
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    _guard(Operation.DELETE, invoice)
+    lifecycle = attrs.evolve(invoice.lifecycle, status=Status.DELETED)
+    return Outcome(
+        invoice=attrs.evolve(invoice, lifecycle=lifecycle),
+        events=(InvoiceDeleted(invoice_id=invoice.id, at=at),),
+    )
+
+
+def expire(invoice: Invoice, *, at: int) -> Outcome:
+    """Expire an issued invoice whose ``expire_by`` has come (``expire_by <= at``).
+
+    ``expired_at`` is ``expire_by``, as Razorpay's job records it, whenever the
+    sweep runs. Partially paid invoices never expire.
+    """
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    _guard(Operation.EXPIRE, invoice)
+    expire_by = invoice.details.expire_by
+    if expire_by is None or expire_by > at:
+        raise errors.NOT_DUE_FOR_EXPIRY.error(field="expire_by")
+    lifecycle = attrs.evolve(invoice.lifecycle, status=Status.EXPIRED, expired_at=expire_by)
+    return Outcome(
+        invoice=attrs.evolve(invoice, lifecycle=lifecycle),
+        events=(InvoiceExpired(invoice_id=invoice.id, at=expire_by),),
+    )
+
+
+def pay(invoice: Invoice, *, amount: int, payment_id: str, at: int) -> Outcome:
+    """Apply a captured payment of ``amount`` minor units.
+
+    Without partial payments the amount must be exactly the amount due; with
+    them, anything from 1 up to the amount due. Overpayment is refused and
+    changes nothing. ``payment_id`` becomes the invoice's latest payment.
+    """
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    amount = v.check_integer(amount, "amount", minimum=1)
+    _check_id(payment_id, "payment_id")
+    _guard(Operation.PAY, invoice)
+    order = invoice.order
+    total = invoice.amount
+    if order is None or total is None:  # pragma: no cover - an issued invoice has both
+        raise errors.NOT_PAYABLE.error(status=invoice.status.value)
+    due = total - order.amount_paid
+    if not invoice.details.partial_payment and amount != due:
+        raise errors.PAYMENT_AMOUNT_MISMATCH.error(field="amount")
+    if amount > due:
+        raise errors.PAYMENT_EXCEEDS_AMOUNT_DUE.error(field="amount")
+    paid = order.amount_paid + amount
+    new_order = Order(id=order.id, amount_paid=paid, payment_id=payment_id)
+    if paid == total:
+        lifecycle = attrs.evolve(invoice.lifecycle, status=Status.PAID, paid_at=at)
+        event: Event = InvoicePaid(
+            invoice_id=invoice.id,
+            at=at,
+            payment_id=payment_id,
+            payment_amount=amount,
+            amount_paid=paid,
+            amount_due=0,
+        )
+    else:
+        lifecycle = attrs.evolve(invoice.lifecycle, status=Status.PARTIALLY_PAID)
+        event = InvoicePartiallyPaid(
+            invoice_id=invoice.id,
+            at=at,
+            payment_id=payment_id,
+            payment_amount=amount,
+            amount_paid=paid,
+            amount_due=total - paid,
+        )
+    return Outcome(
+        invoice=attrs.evolve(invoice, lifecycle=lifecycle, order=new_order),
+        events=(event,),
+    )
+
+
+def notify(invoice: Invoice, *, medium: Medium | str, at: int) -> Outcome:
+    """Ask for the short URL to be sent again by SMS or email.
+
+    Razorpay's check order: the status first, then the medium, then that the
+    customer has an email address (or a contact number). The medium's status
+    becomes ``pending`` until the service reports it sent.
+    """
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    _guard(Operation.NOTIFY, invoice)
+    chosen = _check_medium(medium)
+    customer = invoice.customer
+    if chosen is Medium.EMAIL and (customer is None or not customer.email):
+        raise errors.EMAIL_MISSING.error(field="medium")
+    if chosen is Medium.SMS and (customer is None or not customer.contact):
+        raise errors.CONTACT_MISSING.error(field="medium")
+    return Outcome(
+        invoice=_with_notification(invoice, chosen, NotificationStatus.PENDING),
+        events=(NotificationRequested(invoice_id=invoice.id, at=at, medium=chosen),),
+    )
+
+
+def mark_notification_sent(invoice: Invoice, *, medium: Medium | str, at: int) -> Outcome:
+    """Record that a requested notification went out: its status becomes ``sent``.
+
+    Only a ``pending`` notification of an invoice that was issued can be sent:
+    a draft's ``pending`` means "send when issued", not "requested".
+    """
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    _guard(Operation.MARK_NOTIFICATION_SENT, invoice)
+    chosen = _check_medium(medium)
+    pending = invoice.notifications.status_of(chosen) is NotificationStatus.PENDING
+    if not pending or invoice.lifecycle.issued_at is None:
+        raise errors.NOTIFICATION_NOT_PENDING.error(field="medium", medium=chosen.value)
+    return Outcome(
+        invoice=_with_notification(invoice, chosen, NotificationStatus.SENT),
+        events=(NotificationSent(invoice_id=invoice.id, at=at, medium=chosen),),
+    )
+
+
+def allowed_operations(invoice: Invoice, at: int) -> tuple[Availability, ...]:
+    """Each operation on ``invoice`` at time ``at``: where it leads, or the exact error.
+
+    Read from the same table and the same functions that perform the
+    operations, so the answer cannot drift from what they do. Argument-
+    dependent checks (a payment's amount) are left out; per-medium operations
+    are answered once per medium.
+    """
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    answers: list[Availability] = []
+    for operation, rule in TRANSITIONS.items():
+        if operation is Operation.CREATE:
+            continue
+        if operation in (Operation.NOTIFY, Operation.MARK_NOTIFICATION_SENT):
+            answers.extend(
+                _availability(rule, invoice, at, medium) for medium in (Medium.SMS, Medium.EMAIL)
+            )
+        else:
+            answers.append(_availability(rule, invoice, at, None))
+    return tuple(answers)
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _availability(rule: Rule, invoice: Invoice, at: int, medium: Medium | None) -> Availability:
+    operation = rule.operation
+    try:
+        if operation is Operation.PAY:
+            _guard(operation, invoice)
+            targets: tuple[Status, ...] = (
+                rule.targets if invoice.details.partial_payment else (Status.PAID,)
+            )
+        else:
+            outcome = _PROBES[operation](invoice, at, medium)
+            targets = (outcome.invoice.status,)
+    except errors.InvoiceError as error:
+        return Availability(operation=operation, medium=medium, targets=(), error=error)
+    return Availability(operation=operation, medium=medium, targets=targets, error=None)
+
+
+def _probe_issue(invoice: Invoice, at: int, _medium: Medium | None) -> Outcome:
+    return issue(invoice, at=at, order_id="order_probe", short_url="https://rzp.io/i/probe")
+
+
+def _probe_notify(invoice: Invoice, at: int, medium: Medium | None) -> Outcome:
+    return notify(invoice, medium=medium or Medium.SMS, at=at)
+
+
+def _probe_mark_sent(invoice: Invoice, at: int, medium: Medium | None) -> Outcome:
+    return mark_notification_sent(invoice, medium=medium or Medium.SMS, at=at)
+
+
+_PROBES: Final = {
+    Operation.ISSUE: _probe_issue,
+    Operation.CANCEL: lambda invoice, at, _medium: cancel(invoice, at=at),
+    Operation.DELETE: lambda invoice, at, _medium: delete(invoice, at=at),
+    Operation.EXPIRE: lambda invoice, at, _medium: expire(invoice, at=at),
+    Operation.NOTIFY: _probe_notify,
+    Operation.MARK_NOTIFICATION_SENT: _probe_mark_sent,
+}
+
+
+def _guard(operation: Operation, invoice: Invoice) -> None:
+    refusal = TRANSITIONS[operation].refusal_for(invoice.lifecycle.status)
+    if refusal is not None:
+        raise refusal
+
+
+def _issue(invoice: Invoice, *, at: int, order_id: object, short_url: object) -> Outcome:
+    if not invoice.line_items:
+        raise errors.LINE_ITEMS_REQUIRED.error(field="line_items")
+    if invoice.customer is None:
+        raise errors.CUSTOMER_REQUIRED.error(field="customer")
+    _check_expire_by(invoice.details.expire_by, at)
+    amount = invoice.amount
+    if amount is not None and amount > v.MAX_AMOUNT:
+        raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
+    order_id = _check_id(order_id, "order_id")
+    short_url = _check_id(short_url, "short_url")
+    issued = attrs.evolve(
+        invoice,
+        lifecycle=attrs.evolve(invoice.lifecycle, status=Status.ISSUED, issued_at=at),
+        order=Order(id=order_id),
+        short_url=short_url,
+    )
+    events: list[Event] = [
+        InvoiceIssued(invoice_id=invoice.id, at=at, order_id=order_id, short_url=short_url)
+    ]
+    notifications = invoice.notifications
+    events.extend(
+        NotificationRequested(invoice_id=invoice.id, at=at, medium=medium)
+        for medium in (Medium.SMS, Medium.EMAIL)
+        if notifications.status_of(medium) is NotificationStatus.PENDING
+    )
+    return Outcome(invoice=issued, events=tuple(events))
+
+
+def _with_notification(invoice: Invoice, medium: Medium, status: NotificationStatus) -> Invoice:
+    field = "sms_status" if medium is Medium.SMS else "email_status"
+    notifications = attrs.evolve(invoice.notifications, **{field: status})
+    return attrs.evolve(invoice, notifications=notifications)
+
+
+def _check_invoice(invoice: object) -> Invoice:
+    if not isinstance(invoice, Invoice):
+        raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
+    return invoice
+
+
+def _check_at(at: object) -> int:
+    return v.check_integer(at, "at")
+
+
+def _check_id(value: object, name: str) -> str:
+    if type(value) is not str or not value:
+        raise errors.MUST_BE.error(
+            field=name, attribute=v.attribute_label(name), expected="a non-empty string"
+        )
+    return value
+
+
+def _check_boolean(value: object, name: str) -> None:
+    if type(value) is not bool:
+        raise errors.MUST_BE_BOOLEAN.error(field=name, attribute=v.attribute_label(name))
+
+
+def _check_line_items(line_items: object) -> tuple[LineItem, ...]:
+    if not isinstance(line_items, (tuple, list)) or not all(
+        isinstance(line, LineItem) for line in line_items
+    ):
+        raise errors.MUST_BE.error(
+            field="line_items", attribute="line items", expected="a sequence of LineItem"
+        )
+    if len(line_items) > MAX_LINE_ITEMS:
+        raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=MAX_LINE_ITEMS)
+    return tuple(line_items)
+
+
+def _check_expire_by(expire_by: int | None, at: int) -> None:
+    if expire_by is not None and expire_by < at + MIN_EXPIRY_SECONDS:
+        raise errors.EXPIRE_BY_TOO_SOON.error(field="expire_by")
+
+
+def _check_medium(medium: object) -> Medium:
+    # Only the lowercase values: Razorpay's case-insensitive check is a quirk
+    # (reference section 7) that would then skip its own presence checks.
+    if isinstance(medium, Medium):
+        return medium
+    if isinstance(medium, str) and medium in Medium._value2member_map_:
+        return Medium(medium)
+    raw = medium if isinstance(medium, str) else repr(medium)
+    raise errors.INVALID_MEDIUM.error(field="medium", medium=raw)

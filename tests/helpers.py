@@ -1,0 +1,78 @@
+"""Deterministic invoices in every status, built through the transitions."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from invoicecore import (
+    Customer,
+    Details,
+    Invoice,
+    LineItem,
+    Status,
+    cancel,
+    create,
+    delete,
+    expire,
+    issue,
+    pay,
+)
+
+T0: Final = 1_700_000_000
+"""When the test invoices are created."""
+EXPIRE_BY: Final = T0 + 86_400
+ORDER_ID: Final = "order_00000000000001"
+SHORT_URL: Final = "https://rzp.io/i/abc1234"
+
+BOOK: Final = LineItem(id="li_00000000000001", name="Book", amount=400)
+PEN: Final = LineItem(id="li_00000000000002", name="Pen", amount=100, quantity=2)
+CUSTOMER: Final = Customer(
+    id="cust_00000000000001",
+    name="Gaurav Kumar",
+    email="gaurav@example.com",
+    contact="+919000090000",
+)
+
+
+def draft(
+    *,
+    line_items: tuple[LineItem, ...] = (BOOK, PEN),
+    customer: Customer | None = CUSTOMER,
+    partial_payment: bool = True,
+    expire_by: int | None = EXPIRE_BY,
+    sms_notify: bool = True,
+    email_notify: bool = True,
+) -> Invoice:
+    """A draft of 400 + 2 x 100 = 600 paise, partial payments on, expiring a day after T0."""
+    return create(
+        id="inv_00000000000001",
+        at=T0,
+        customer=customer,
+        line_items=line_items,
+        details=Details(date=T0, expire_by=expire_by, partial_payment=partial_payment),
+        sms_notify=sms_notify,
+        email_notify=email_notify,
+        draft=True,
+    ).invoice
+
+
+def issued(**kwargs: object) -> Invoice:
+    return issue(draft(**kwargs), at=T0 + 10, order_id=ORDER_ID, short_url=SHORT_URL).invoice  # type: ignore[arg-type]
+
+
+def invoice_in(status: Status) -> Invoice:
+    """One invoice in ``status``, reached the way a real one would be."""
+    if status is Status.DRAFT:
+        return draft()
+    if status is Status.DELETED:
+        return delete(draft(), at=T0 + 10).invoice
+    if status is Status.CANCELLED:
+        return cancel(issued(), at=T0 + 20).invoice
+    if status is Status.EXPIRED:
+        return expire(issued(), at=EXPIRE_BY).invoice
+    invoice = issued()
+    if status is Status.PARTIALLY_PAID:
+        return pay(invoice, amount=200, payment_id="pay_00000000000001", at=T0 + 20).invoice
+    if status is Status.PAID:
+        return pay(invoice, amount=600, payment_id="pay_00000000000001", at=T0 + 20).invoice
+    return invoice

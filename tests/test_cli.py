@@ -1,0 +1,75 @@
+"""python -m invoicecore states, in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from invoicecore import TRANSITIONS, Status
+from invoicecore.cli import main
+
+
+def test_states_prints_the_text_table_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["states"])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[0].split() == ["operation", "from", "to"]
+    assert "pay                     issued, partially_paid" in out
+    assert out.rstrip().endswith("terminal: paid, cancelled, expired, deleted")
+
+
+def test_states_json_is_the_table_for_ports(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["states", "--format", "json"])
+
+    document = json.loads(capsys.readouterr().out)
+    assert document["statuses"] == [s.value for s in Status]
+    assert [op["operation"] for op in document["operations"]] == [o.value for o in TRANSITIONS]
+    pay = next(op for op in document["operations"] if op["operation"] == "pay")
+    assert pay["refusal_overrides"] == {
+        "deleted": {
+            "code": "NOT_PAYABLE_DELETED",
+            "description": "Invoice is not payable as it is deleted.",
+        }
+    }
+
+
+def test_states_mermaid_and_dot(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["states", "--format", "mermaid"])
+    mermaid = capsys.readouterr().out
+    main(["states", "--format", "dot"])
+    dot = capsys.readouterr().out
+
+    assert mermaid.startswith("stateDiagram-v2\n")
+    assert "    draft --> issued: issue\n" in mermaid
+    assert "    [*] --> draft: create\n" in mermaid
+    assert 'issued -> partially_paid [label="pay"];' in dot
+    assert "paid [shape=doublecircle];" in dot
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "states" in capsys.readouterr().err
+
+
+def test_a_bad_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["states", "--format", "png"])
+
+    assert exited.value.code == 2
+    assert "invalid choice: 'png'" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_states_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "invoicecore", "states", "--format", "mermaid"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("stateDiagram-v2")

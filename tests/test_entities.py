@@ -1,0 +1,204 @@
+"""The entities: frozen, slotted, keyword-only, and guarded by invariants only."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+
+from invoicecore import (
+    Address,
+    AddressType,
+    Customer,
+    Details,
+    InvalidRequestError,
+    Invoice,
+    Lifecycle,
+    LineItem,
+    Notes,
+    Order,
+    RateType,
+    Status,
+    Tax,
+)
+from invoicecore.strategies import invoices
+from tests.helpers import BOOK, issued
+
+ENTITIES = [Address, Customer, Tax, LineItem, Lifecycle, Order, Details, Invoice]
+
+
+@pytest.mark.parametrize("cls", ENTITIES, ids=lambda c: c.__name__)
+def test_entities_are_frozen_slotted_and_keyword_only(cls: type) -> None:
+    fields = attrs.fields(cls)
+
+    assert "__slots__" in vars(cls)
+    assert all(field.kw_only for field in fields)
+    assert cls.__attrs_attrs__ is fields  # type: ignore[attr-defined]
+    assert getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
+
+
+def test_line_item_positional_arguments_are_refused() -> None:
+    with pytest.raises(TypeError):
+        LineItem("li_1", "Book", 100)  # type: ignore[call-arg, arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "description", "field"),
+    [
+        pytest.param(
+            {"amount": True}, "The amount must be an integer.", "amount", id="bool-amount"
+        ),
+        pytest.param(
+            {"amount": 1.5}, "The amount must be an integer.", "amount", id="float-amount"
+        ),
+        pytest.param({"amount": -1}, "The amount must be at least 0.", "amount", id="negative"),
+        pytest.param(
+            {"quantity": 0}, "The quantity must be at least 1.", "quantity", id="quantity-0"
+        ),
+        pytest.param(
+            {"currency": "XYZ"}, "The selected currency is invalid.", "currency", id="currency"
+        ),
+        pytest.param({"name": None}, "The name must be a string.", "name", id="name"),
+        pytest.param(
+            {"tax_inclusive": 1},
+            "The tax inclusive field must be true or false.",
+            "tax_inclusive",
+            id="tax-inclusive-int",
+        ),
+        pytest.param(
+            {"hsn_code": "1234", "sac_code": "5678"},
+            "Both hsn_code and sac_code cannot be present",
+            "hsn_code",
+            id="hsn-and-sac",
+        ),
+        pytest.param(
+            {"amount": 10**12, "quantity": 2},
+            "Invoice amount exceeds maximum payment amount allowed.",
+            "amount",
+            id="gross-above-maximum",
+        ),
+        pytest.param(
+            {"taxes": [Tax(name="VAT", rate=1000)]},
+            "The taxes must be a tuple of Tax.",
+            "taxes",
+            id="taxes-as-list",
+        ),
+        pytest.param(
+            {"taxes": ("VAT",)},
+            "The taxes must be a tuple of Tax.",
+            "taxes",
+            id="taxes-of-strings",
+        ),
+    ],
+)
+def test_line_item_invariants(changes: dict[str, Any], description: str, field: str) -> None:
+    with pytest.raises(InvalidRequestError) as raised:
+        attrs.evolve(BOOK, **changes)
+
+    assert (raised.value.description, raised.value.field) == (description, field)
+
+
+def test_inclusive_taxes_must_leave_a_positive_taxable_amount() -> None:
+    levy = Tax(name="Levy", rate=400)  # 4 %
+    flat = Tax(name="Levy", rate=400, rate_type=RateType.FLAT)  # all of the 400
+
+    assert attrs.evolve(BOOK, tax_inclusive=True, taxes=(levy,)).totals.net_amount == 400
+    with pytest.raises(InvalidRequestError) as raised:
+        attrs.evolve(BOOK, tax_inclusive=True, taxes=(flat,))
+    assert raised.value.code == "TAXES_EXCEED_GROSS"
+
+
+def test_enum_fields_take_razorpay_strings_and_refuse_others() -> None:
+    assert Tax(name="Levy", rate=5, rate_type="flat").rate_type is RateType.FLAT
+    with pytest.raises(InvalidRequestError) as raised:
+        Tax(name="Levy", rate=5, rate_type="FLAT")
+    assert (raised.value.description, raised.value.field) == (
+        "The selected rate type is invalid.",
+        "rate_type",
+    )
+
+
+def test_customer_addresses_must_be_of_their_own_type() -> None:
+    shipping = Address(type=AddressType.SHIPPING, line1="Bakers Street")
+
+    with pytest.raises(InvalidRequestError) as raised:
+        Customer(name="A", billing_address=shipping)
+
+    assert (raised.value.description, raised.value.field) == (
+        "The selected billing address is invalid.",
+        "billing_address",
+    )
+
+
+def test_an_invoice_holds_lines_of_its_own_currency_only() -> None:
+    with pytest.raises(InvalidRequestError) as raised:
+        Invoice(
+            id="inv_1",
+            created_at=0,
+            currency="USD",
+            lifecycle=Lifecycle(status=Status.DRAFT),
+            line_items=(BOOK,),
+        )
+
+    assert raised.value.code == "CURRENCY_MISMATCH"
+
+
+def test_notes_are_an_ordered_immutable_hashable_mapping() -> None:
+    notes = Notes([("b", "2"), ("a", 1)])
+    same: dict[str, str | int] = {"a": 1, "b": "2"}
+
+    assert list(notes) == ["b", "a"]
+    assert notes == Notes(dict(notes))
+    assert hash(notes) == hash(Notes(same))
+    assert pickle.loads(pickle.dumps(notes)) == notes
+    assert repr(notes) == "Notes({'b': '2', 'a': 1})"
+    assert notes != same
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        notes.x = 1
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        pytest.param("text", "NOTES_NOT_A_DICTIONARY", id="string"),
+        pytest.param([1, 2], "NOTES_NOT_A_DICTIONARY", id="list-of-non-pairs"),
+        pytest.param({1: "a"}, "NOTES_NOT_A_DICTIONARY", id="int-key"),
+        pytest.param({"a": [1]}, "NOTES_VALUE_NOT_SCALAR", id="list-value"),
+        pytest.param({"a": {"b": 1}}, "NOTES_VALUE_NOT_SCALAR", id="dict-value"),
+    ],
+)
+def test_notes_refuse_what_razorpay_refuses(value: Any, code: str) -> None:
+    with pytest.raises(InvalidRequestError) as raised:
+        Details(notes=value)
+
+    assert (raised.value.code, raised.value.field) == (code, "notes")
+
+
+def test_derived_fields_read_like_razorpay() -> None:
+    invoice = issued()
+
+    assert invoice.type == "invoice"
+    assert invoice.invoice_number == invoice.receipt
+    assert invoice.currency_symbol == "₹"
+    assert invoice.customer_id == "cust_00000000000001"
+    assert invoice.line_items[0].unit_amount == invoice.line_items[0].amount == 400
+    assert (invoice.partial_payment, invoice.notes, invoice.payment_id) == (True, Notes(), None)
+
+
+@given(invoices())
+def test_invoices_survive_pickle_and_deepcopy(invoice: Invoice) -> None:
+    assert pickle.loads(pickle.dumps(invoice)) == invoice
+    assert copy.deepcopy(invoice) == invoice
+    assert hash(copy.deepcopy(invoice)) == hash(invoice)
+
+
+@given(invoices())
+def test_amount_due_is_always_amount_minus_amount_paid(invoice: Invoice) -> None:
+    if invoice.amount_paid is None or invoice.amount is None:
+        assert invoice.amount_due is None
+    else:
+        assert invoice.amount_due == invoice.amount - invoice.amount_paid

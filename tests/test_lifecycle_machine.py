@@ -1,0 +1,232 @@
+"""Random sequences of every operation, driven from TRANSITIONS, with invariants after each step."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Final
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from invoicecore import (
+    TERMINAL_STATUSES,
+    TRANSITIONS,
+    Customer,
+    Details,
+    Invoice,
+    InvoiceError,
+    LineItem,
+    Medium,
+    Operation,
+    Outcome,
+    Status,
+    cancel,
+    check_invariants,
+    create,
+    delete,
+    expire,
+    issue,
+    mark_notification_sent,
+    notify,
+    pay,
+)
+from invoicecore.strategies import START, customers, line_items
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Errors an allowed status may still raise, by operation: the table says the
+# status is fine, the invoice's own state says no.
+STATE_ERRORS: Final[dict[Operation, frozenset[str]]] = {
+    Operation.ISSUE: frozenset({"LINE_ITEMS_REQUIRED", "CUSTOMER_REQUIRED", "EXPIRE_BY_TOO_SOON"}),
+    Operation.CANCEL: frozenset(),
+    Operation.DELETE: frozenset(),
+    Operation.EXPIRE: frozenset({"NOT_DUE_FOR_EXPIRY"}),
+    Operation.PAY: frozenset({"PAYMENT_AMOUNT_MISMATCH", "PAYMENT_EXCEEDS_AMOUNT_DUE"}),
+    Operation.NOTIFY: frozenset({"EMAIL_MISSING", "CONTACT_MISSING"}),
+    Operation.MARK_NOTIFICATION_SENT: frozenset({"NOTIFICATION_NOT_PENDING"}),
+}
+
+
+class Lifecycle(RuleBasedStateMachine):
+    """One invoice, a moving clock, and a model of what has been paid."""
+
+    invoice: Invoice
+    now: int
+    paid_by_model: int
+    issued_at_by_model: int | None
+    counter: int
+    terminal: Status | None
+
+    @initialize(
+        lines=st.lists(line_items(with_taxes=True), max_size=4),
+        customer=customers(),
+        without_customer=st.integers(0, 4),
+        partial_payment=st.booleans(),
+        expire_in=st.none() | st.integers(min_value=900, max_value=20_000),
+        as_draft=st.booleans(),
+        sms=st.booleans(),
+        email=st.booleans(),
+    )
+    def start(
+        self,
+        lines: list[LineItem],
+        customer: Customer,
+        without_customer: int,
+        partial_payment: bool,
+        expire_in: int | None,
+        sms: bool,
+        email: bool,
+        as_draft: bool,
+    ) -> None:
+        numbered = tuple(
+            attrs.evolve(line, id=f"li_{n:014d}") for n, line in enumerate(lines, start=1)
+        )
+        self.terminal = None
+        self.now = START
+        self.counter = 0
+        self.paid_by_model = 0
+        self.issued_at_by_model = None
+        self.invoice = create(
+            id="inv_00000000000001",
+            at=START,
+            customer=None if without_customer == 4 else customer,  # one draft in five
+            line_items=numbered,
+            details=Details(
+                date=START,
+                expire_by=None if expire_in is None else START + expire_in,
+                partial_payment=partial_payment,
+            ),
+            sms_notify=sms,
+            email_notify=email,
+            draft=True,
+        ).invoice
+        if not as_draft and self.invoice.line_items and self.invoice.customer is not None:
+            # Razorpay's default: created and issued in one call.
+            self.invoice = create(
+                id=self.invoice.id,
+                at=START,
+                customer=self.invoice.customer,
+                line_items=self.invoice.line_items,
+                details=self.invoice.details,
+                sms_notify=sms,
+                email_notify=email,
+                order_id="order_00000000000001",
+                short_url="https://rzp.io/i/x",
+            ).invoice
+            self.issued_at_by_model = START
+
+    # -- the one step every rule takes -------------------------------------------
+    def step(self, operation: Operation, run: Callable[[Invoice], Outcome]) -> Outcome | None:
+        before = self.invoice
+        snapshot = copy.deepcopy(before)
+        table = TRANSITIONS[operation]
+        try:
+            outcome = run(before)
+        except InvoiceError as error:
+            refusal = table.refusal_for(before.status)
+            if refusal is not None:
+                assert error == refusal
+            else:
+                assert error.code in STATE_ERRORS[operation], error
+            assert before == snapshot
+            return None
+        assert before.status in table.sources
+        assert outcome.invoice.status in table.targets_from(before.status)
+        assert outcome.events
+        assert all(event.invoice_id == before.id for event in outcome.events)
+        self.invoice = outcome.invoice
+        return outcome
+
+    def tick(self, seconds: int) -> int:
+        self.now += seconds
+        return self.now
+
+    # -- one rule per operation ------------------------------------------------------
+    @rule(seconds=st.integers(0, 300))
+    def issue_it(self, seconds: int) -> None:
+        at = self.tick(seconds)
+        if self.step(
+            Operation.ISSUE,
+            lambda inv: issue(
+                inv, at=at, order_id="order_00000000000001", short_url="https://rzp.io/i/x"
+            ),
+        ):
+            self.issued_at_by_model = at
+
+    # Cancel and delete end the game, so only one draw in four tries them; the
+    # other draws leave room for payments and notifications.
+    @rule(seconds=st.integers(0, 2000), attempt=st.integers(0, 3))
+    def cancel_it(self, seconds: int, attempt: int) -> None:
+        if attempt == 3:
+            at = self.tick(seconds)
+            self.step(Operation.CANCEL, lambda inv: cancel(inv, at=at))
+
+    @rule(seconds=st.integers(0, 2000), attempt=st.integers(0, 3))
+    def delete_it(self, seconds: int, attempt: int) -> None:
+        if attempt == 3:
+            at = self.tick(seconds)
+            self.step(Operation.DELETE, lambda inv: delete(inv, at=at))
+
+    @rule(seconds=st.integers(0, 12_000))
+    def expire_it(self, seconds: int) -> None:
+        at = self.tick(seconds)
+        self.step(Operation.EXPIRE, lambda inv: expire(inv, at=at))
+
+    @rule(data=st.data(), seconds=st.integers(0, 2000))
+    def pay_it(self, data: st.DataObject, seconds: int) -> None:
+        at = self.tick(seconds)
+        due = self.invoice.amount_due or 0
+        amount = data.draw(st.integers(min_value=1, max_value=due + 2) | st.just(max(due, 1)))
+        self.counter += 1
+        payment_id = f"pay_{self.counter:014d}"
+        if self.step(
+            Operation.PAY, lambda inv: pay(inv, amount=amount, payment_id=payment_id, at=at)
+        ):
+            self.paid_by_model += amount
+            assert self.invoice.payment_id == payment_id
+
+    @rule(medium=st.sampled_from(Medium), seconds=st.integers(0, 2000))
+    def notify_it(self, medium: Medium, seconds: int) -> None:
+        at = self.tick(seconds)
+        self.step(Operation.NOTIFY, lambda inv: notify(inv, medium=medium, at=at))
+
+    @rule(medium=st.sampled_from(Medium), seconds=st.integers(0, 2000))
+    def mark_sent(self, medium: Medium, seconds: int) -> None:
+        at = self.tick(seconds)
+        self.step(
+            Operation.MARK_NOTIFICATION_SENT,
+            lambda inv: mark_notification_sent(inv, medium=medium, at=at),
+        )
+
+    # -- invariants ---------------------------------------------------------------------
+    @invariant()
+    def holds_every_invariant(self) -> None:
+        check_invariants(self.invoice)
+
+    @invariant()
+    def amounts_follow_the_payments(self) -> None:
+        invoice = self.invoice
+        if invoice.order is not None:
+            assert invoice.amount_paid == self.paid_by_model
+            assert invoice.amount is not None
+            assert 0 <= self.paid_by_model <= invoice.amount
+            assert invoice.amount_due == invoice.amount - self.paid_by_model
+        else:
+            assert self.paid_by_model == 0
+
+    @invariant()
+    def issued_at_is_when_it_was_issued(self) -> None:
+        assert self.invoice.lifecycle.issued_at == self.issued_at_by_model
+
+    @invariant()
+    def terminal_statuses_stay_terminal(self) -> None:
+        status = self.invoice.status
+        if self.terminal is not None:
+            assert status is self.terminal
+        if status in TERMINAL_STATUSES:
+            self.terminal = status
+
+
+TestLifecycle = Lifecycle.TestCase

@@ -1,0 +1,76 @@
+"""Nothing under invoicecore/ but the CLI reads a clock, randomness, files or the environment."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "invoicecore"
+EDGE = {"cli.py", "__main__.py"}
+BANNED_MODULES = {
+    "time",
+    "random",
+    "secrets",
+    "uuid",
+    "os",
+    "pathlib",
+    "io",
+    "sys",
+    "socket",
+    "subprocess",
+    "shutil",
+    "tempfile",
+    "datetime",
+    "urllib",
+    "http",
+    "logging",
+    "threading",
+}
+BANNED_CALLS = {"open", "print", "input", "exec", "eval", "compile", "__import__", "breakpoint"}
+CORE = sorted(path for path in PACKAGE.glob("*.py") if path.name not in EDGE)
+
+
+def _violations(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] in BANNED_MODULES]
+        elif (
+            isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in BANNED_MODULES
+        ):
+            found.append(node.module or "")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in BANNED_CALLS
+        ):
+            found.append(f"{node.func.id}()")
+    return found
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)
+def test_core_modules_do_no_io(path: Path) -> None:
+    assert _violations(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_checker_catches_what_it_bans() -> None:
+    source = "import os\nfrom time import time\nimport random as r\nopen('x')\nprint(1)\n"
+
+    assert _violations(source) == ["os", "time", "random", "open()", "print()"]
+
+
+def test_importing_the_package_imports_no_hypothesis_and_no_edge() -> None:
+    code = (
+        "import sys, invoicecore; "
+        "print(sorted(m for m in sys.modules if m.startswith(('hypothesis', 'invoicecore.cli'))))"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,152 @@
+"""Whatever a caller passes, the only exceptions that come out are InvoiceErrors."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import invoicecore
+from invoicecore import (
+    Address,
+    Customer,
+    Details,
+    Invoice,
+    InvoiceError,
+    Lifecycle,
+    LineItem,
+    Notes,
+    Notifications,
+    Order,
+    Tax,
+    errors,
+)
+from invoicecore.strategies import invoices, line_items
+from tests.helpers import BOOK, CUSTOMER, issued
+
+ANYTHING: st.SearchStrategy[Any] = st.deferred(
+    lambda: (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats()
+        | st.fractions()
+        | st.text(max_size=10)
+        | st.binary(max_size=10)
+        | st.sampled_from(
+            [object(), BOOK, CUSTOMER, issued(), Details(), Notes(), [BOOK], (BOOK,), "sms", "INR"]
+        )
+        | st.sampled_from(list(invoicecore.Status))
+        | st.lists(ANYTHING, max_size=3)
+        | st.tuples(ANYTHING, ANYTHING)
+        | st.dictionaries(st.text(max_size=5) | st.integers(), ANYTHING, max_size=3)
+        | invoices(max_line_items=2)
+        | line_items()
+    )
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Every public callable with the keyword arguments it takes.
+FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    "create": (
+        invoicecore.create,
+        (
+            "id",
+            "at",
+            "currency",
+            "customer",
+            "line_items",
+            "details",
+            "sms_notify",
+            "email_notify",
+            "idempotency_key",
+            "draft",
+            "order_id",
+            "short_url",
+        ),
+    ),
+    "issue": (invoicecore.issue, ("invoice", "at", "order_id", "short_url")),
+    "cancel": (invoicecore.cancel, ("invoice", "at")),
+    "delete": (invoicecore.delete, ("invoice", "at")),
+    "expire": (invoicecore.expire, ("invoice", "at")),
+    "pay": (invoicecore.pay, ("invoice", "amount", "payment_id", "at")),
+    "notify": (invoicecore.notify, ("invoice", "medium", "at")),
+    "mark_notification_sent": (invoicecore.mark_notification_sent, ("invoice", "medium", "at")),
+    "allowed_operations": (invoicecore.allowed_operations, ("invoice", "at")),
+    "check_invariants": (invoicecore.check_invariants, ("invoice",)),
+    "get_currency": (invoicecore.get_currency, ("code",)),
+    "line_totals": (invoicecore.line_totals, ("line",)),
+    "invoice_totals": (invoicecore.invoice_totals, ("lines",)),
+    "round_half_away_from_zero": (invoicecore.round_half_away_from_zero, ("value",)),
+    "Currency.format": (invoicecore.CURRENCIES["INR"].format, ("amount",)),
+    "Message.error": (errors.OPERATION_NOT_ALLOWED.error, ("field", "status")),
+    "Notes": (Notes, ("items",)),
+}
+POSITIONAL = {
+    "allowed_operations",
+    "check_invariants",
+    "get_currency",
+    "line_totals",
+    "invoice_totals",
+    "round_half_away_from_zero",
+    "Currency.format",
+    "Notes",
+}
+
+ENTITIES: dict[type, tuple[str, ...]] = {
+    cls: tuple(field.name for field in __import__("attrs").fields(cls))
+    for cls in (Address, Customer, Tax, LineItem, Lifecycle, Order, Notifications, Details, Invoice)
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@given(data=st.data())
+def test_public_functions_raise_only_invoice_errors(name: str, data: st.DataObject) -> None:
+    function, parameters = FUNCTIONS[name]
+    kwargs = {p: data.draw(ANYTHING, label=p) for p in parameters}
+
+    try:
+        if name in POSITIONAL:
+            function(*kwargs.values())
+        else:
+            function(**kwargs)
+    except InvoiceError as error:
+        assert error.description
+        assert error.code
+    # Anything else propagates and fails the test.
+
+
+@pytest.mark.parametrize("cls", list(ENTITIES), ids=lambda c: c.__name__)
+@given(data=st.data())
+def test_entity_constructors_raise_only_invoice_errors(cls: type, data: st.DataObject) -> None:
+    kwargs = {name: data.draw(ANYTHING, label=name) for name in ENTITIES[cls]}
+
+    try:
+        cls(**kwargs)
+    except InvoiceError as error:
+        assert error.description
+
+
+def test_the_robustness_table_covers_every_public_function() -> None:
+    public_functions = {
+        name
+        for name in invoicecore.__all__
+        if callable(getattr(invoicecore, name))
+        and not isinstance(getattr(invoicecore, name), type)
+        and name != "Event"
+    }
+
+    assert public_functions <= set(FUNCTIONS)
+
+
+def test_a_message_missing_a_parameter_keeps_its_placeholder() -> None:
+    assert (
+        errors.OPERATION_NOT_ALLOWED.format()
+        == "Operation not allowed for Invoice in {status} status."
+    )
+    assert invoicecore.round_half_away_from_zero(Fraction(3, 2)) == 2
