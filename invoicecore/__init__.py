@@ -20,6 +20,7 @@ from invoicecore.entities import (
     Customer,
     Details,
     Invoice,
+    Item,
     Lifecycle,
     LineItem,
     Medium,
@@ -47,10 +48,12 @@ from invoicecore.events import (
     InvoiceIssued,
     InvoicePaid,
     InvoicePartiallyPaid,
+    InvoiceUpdated,
     NotificationRequested,
     NotificationSent,
 )
 from invoicecore.invariants import InvariantViolation, check_invariants
+from invoicecore.patch import KeptLineItem, LineItemsPlan, plan_line_items_patch
 from invoicecore.transitions import (
     TERMINAL_STATUSES,
     TRANSITIONS,
@@ -67,12 +70,15 @@ from invoicecore.transitions import (
     mark_notification_sent,
     notify,
     pay,
+    update,
 )
+from invoicecore.updates import UPDATABLE_KEYS, UpdatePlan, plan_update
 
 __all__ = [
     "CURRENCIES",
     "TERMINAL_STATUSES",
     "TRANSITIONS",
+    "UPDATABLE_KEYS",
     "Address",
     "AddressType",
     "Availability",
@@ -92,8 +98,12 @@ __all__ = [
     "InvoicePaid",
     "InvoicePartiallyPaid",
     "InvoiceTotals",
+    "InvoiceUpdated",
+    "Item",
+    "KeptLineItem",
     "Lifecycle",
     "LineItem",
+    "LineItemsPlan",
     "LineTotals",
     "Medium",
     "Message",
@@ -111,6 +121,7 @@ __all__ = [
     "Rule",
     "Status",
     "Tax",
+    "UpdatePlan",
     "__version__",
     "allowed_operations",
     "cancel",
@@ -125,7 +136,10 @@ __all__ = [
     "mark_notification_sent",
     "notify",
     "pay",
+    "plan_line_items_patch",
+    "plan_update",
     "round_half_away_from_zero",
+    "update",
 ]
 
 

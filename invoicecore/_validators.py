@@ -34,8 +34,11 @@ MAX_QUANTITY: Final = 10**6
 
 
 def attribute_label(name: str) -> str:
-    """Razorpay's (Laravel's) way of naming a field in a message: spaces for underscores."""
-    return name.replace("_", " ")
+    """Razorpay's (Laravel's) way of naming a field in a message: spaces for underscores.
+
+    A path such as ``line_items[0].amount`` is named by its last key: ``amount``.
+    """
+    return name.rsplit(".", 1)[-1].split("[", 1)[0].replace("_", " ")
 
 
 def check_integer(value: object, name: str, *, minimum: int = 0, maximum: int = MAX_AMOUNT) -> int:

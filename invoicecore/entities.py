@@ -26,6 +26,7 @@ __all__ = [
     "Customer",
     "Details",
     "Invoice",
+    "Item",
     "Lifecycle",
     "LineItem",
     "Medium",
@@ -236,6 +237,28 @@ class Tax:
     rate_type: RateType = attrs.field(default=RateType.PERCENTAGE, converter=_to_rate_type)
     group_id: str | None = attrs.field(default=None, validator=v.optional_string)
     group_name: str | None = attrs.field(default=None, validator=v.optional_string)
+
+
+@attrs.frozen(kw_only=True)
+class Item:
+    """An entry of the Items API: a template for line items (``item_id``).
+
+    A line item takes the fields it lacks from its item; the item itself never
+    changes. Only active items of type ``invoice`` can be used.
+    """
+
+    id: str = attrs.field(validator=v.string)
+    name: str = attrs.field(validator=v.string)
+    description: str | None = attrs.field(default=None, validator=v.optional_string)
+    amount: int = attrs.field(validator=v.integer())
+    currency: str = attrs.field(default="INR", validator=v.string)
+    active: bool = attrs.field(default=True, validator=v.boolean)
+    type: str = attrs.field(default=LINE_ITEM_TYPE, validator=v.string)
+    unit: str | None = attrs.field(default=None, validator=v.optional_string)
+    tax_inclusive: bool = attrs.field(default=False, validator=v.boolean)
+    hsn_code: str | None = attrs.field(default=None, validator=v.optional_string)
+    sac_code: str | None = attrs.field(default=None, validator=v.optional_string)
+    tax_rate: int | None = attrs.field(default=None, validator=v.optional_integer())
 
 
 @attrs.frozen(kw_only=True)

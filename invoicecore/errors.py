@@ -14,15 +14,23 @@ import attrs
 __all__ = [
     "AMOUNT_BELOW_MINIMUM",
     "AMOUNT_EXCEEDS_MAXIMUM",
+    "AMOUNT_NOT_FOR_INVOICE",
+    "AMOUNT_REQUIRED",
     "CONTACT_MISSING",
     "CURRENCY_MISMATCH",
     "CUSTOMER_REQUIRED",
+    "EITHER_CUSTOMER",
     "EMAIL_MISSING",
     "EXPIRE_BY_TOO_SOON",
+    "EXTRA_FIELDS",
+    "FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE",
     "HSN_AND_SAC_CODE",
     "ID_DOES_NOT_EXIST",
     "INVALID_MEDIUM",
     "INVALID_SELECTION",
+    "ITEM_INACTIVE",
+    "ITEM_WRONG_TYPE",
+    "LINE_ITEMS_EMPTY",
     "LINE_ITEMS_REQUIRED",
     "MAX_LENGTH",
     "MAX_VALUE",
@@ -31,6 +39,7 @@ __all__ = [
     "MIN_VALUE",
     "MUST_BE",
     "MUST_BE_BOOLEAN",
+    "NAME_REQUIRED",
     "NOTES_KEY_TOO_LONG",
     "NOTES_NOT_A_DICTIONARY",
     "NOTES_TOO_MANY_KEYS",
@@ -43,6 +52,7 @@ __all__ = [
     "OPERATION_NOT_ALLOWED",
     "PAYMENT_AMOUNT_MISMATCH",
     "PAYMENT_EXCEEDS_AMOUNT_DUE",
+    "REQUIRED",
     "TAXES_EXCEED_GROSS",
     "TOO_MANY_LINE_ITEMS",
     "InvalidRequestError",
@@ -203,6 +213,30 @@ TAXES_EXCEED_GROSS: Final = _message(
     source="invoicecore",
 )
 
+# -- updates and line-item templates --------------------------------------------
+EXTRA_FIELDS: Final = _message("EXTRA_FIELDS", "{keys} is/are not required and should not be sent")
+EITHER_CUSTOMER: Final = _message(
+    "EITHER_CUSTOMER", "Either of customer_id or customer must be sent in input"
+)
+AMOUNT_NOT_FOR_INVOICE: Final = _message(
+    "AMOUNT_NOT_FOR_INVOICE", "amount can be only sent for ecod or link types."
+)
+FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE: Final = _message(
+    "FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE",
+    "First payment min amount can be only sent for ecod or link types.",
+)
+NAME_REQUIRED: Final = _message(
+    "NAME_REQUIRED", "The name field is required when item id is not present."
+)
+AMOUNT_REQUIRED: Final = _message(
+    "AMOUNT_REQUIRED", "The amount field is required when item id is not present."
+)
+LINE_ITEMS_EMPTY: Final = _message("LINE_ITEMS_EMPTY", "The line items must have at least 1 items.")
+ITEM_INACTIVE: Final = _message("ITEM_INACTIVE", "Item cannot be used as it is inactive")
+ITEM_WRONG_TYPE: Final = _message(
+    "ITEM_WRONG_TYPE", "invoice can only use item of one of following types: invoice"
+)
+
 # -- payments -------------------------------------------------------------------
 PAYMENT_AMOUNT_MISMATCH: Final = _message(
     "PAYMENT_AMOUNT_MISMATCH",
@@ -241,6 +275,7 @@ NOTES_VALUE_NOT_SCALAR: Final = _message(
 
 # -- Laravel-style generic validation (attribute names with spaces) ------------------
 MUST_BE: Final = _message("MUST_BE", "The {attribute} must be {expected}.")
+REQUIRED: Final = _message("REQUIRED", "The {attribute} field is required.")
 MUST_BE_BOOLEAN: Final = _message("MUST_BE_BOOLEAN", "The {attribute} field must be true or false.")
 MIN_VALUE: Final = _message("MIN_VALUE", "The {attribute} must be at least {minimum}.")
 MAX_VALUE: Final = _message("MAX_VALUE", "The {attribute} may not be greater than {maximum}.")

@@ -23,6 +23,7 @@ __all__ = [
     "InvoiceIssued",
     "InvoicePaid",
     "InvoicePartiallyPaid",
+    "InvoiceUpdated",
     "NotificationRequested",
     "NotificationSent",
 ]
@@ -55,6 +56,14 @@ class _NotificationEvent(_InvoiceEvent):
 class InvoiceCreated(_InvoiceEvent):
     name: ClassVar[str] = "invoice.created"
     status: Status
+
+
+@attrs.frozen(kw_only=True)
+class InvoiceUpdated(_InvoiceEvent):
+    """An update was applied; ``keys`` are the request's keys, in request order."""
+
+    name: ClassVar[str] = "invoice.updated"
+    keys: tuple[str, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -109,6 +118,7 @@ class NotificationSent(_NotificationEvent):
 
 Event = (
     InvoiceCreated
+    | InvoiceUpdated
     | InvoiceIssued
     | InvoicePartiallyPaid
     | InvoicePaid

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from invoicecore import _validators as v
-from invoicecore import errors
+from invoicecore import errors, limits, updates
 from invoicecore.entities import (
     Customer,
     Details,
@@ -38,12 +38,15 @@ from invoicecore.events import (
     InvoiceIssued,
     InvoicePaid,
     InvoicePartiallyPaid,
+    InvoiceUpdated,
     NotificationRequested,
     NotificationSent,
 )
+from invoicecore.limits import MAX_LINE_ITEMS, MIN_EXPIRY_SECONDS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from invoicecore.patch import Catalogue, IdSource
+    from invoicecore.updates import CustomerDirectory
 
 __all__ = [
     "MAX_LINE_ITEMS",
@@ -63,18 +66,15 @@ __all__ = [
     "mark_notification_sent",
     "notify",
     "pay",
+    "update",
 ]
-
-MIN_EXPIRY_SECONDS: Final = 900
-"""``expire_by`` must be at least this far after the current time (15 minutes)."""
-MAX_LINE_ITEMS: Final = 50
-"""The documented cap on line items (decisions.md)."""
 
 
 class Operation(StrEnum):
     """What can be done to an invoice."""
 
     CREATE = "create"
+    UPDATE = "update"
     ISSUE = "issue"
     CANCEL = "cancel"
     DELETE = "delete"
@@ -90,30 +90,41 @@ class Rule:
 
     Attributes:
         operation: the operation this row governs.
-        sources: statuses the operation is allowed from (empty for ``create``,
-            which starts from nothing).
-        targets: statuses it can lead to; empty when the status is kept.
-        refusal: the message for any other status.
+        edges: for each status the operation is allowed from, the statuses it
+            can lead to from there (the status itself when it is kept).
+        creates: for ``create`` only, the statuses a new invoice can start in.
+        refusal: the message for any status not in ``edges``.
         refusal_overrides: a more specific message for some statuses.
         summary: one line for the docs.
     """
 
     operation: Operation
-    sources: frozenset[Status]
-    targets: tuple[Status, ...]
+    edges: Mapping[Status, tuple[Status, ...]]
+    creates: tuple[Status, ...] = ()
     refusal: errors.Message = errors.OPERATION_NOT_ALLOWED
     refusal_overrides: Mapping[Status, errors.Message] = attrs.field(
         factory=lambda: MappingProxyType({})
     )
     summary: str = ""
 
+    @property
+    def sources(self) -> frozenset[Status]:
+        """The statuses the operation is allowed from."""
+        return frozenset(self.edges)
+
+    @property
+    def targets(self) -> tuple[Status, ...]:
+        """Every status the operation can lead to, in ``Status`` order."""
+        reached = set(self.creates).union(*self.edges.values())
+        return tuple(status for status in Status if status in reached)
+
     def targets_from(self, source: Status) -> tuple[Status, ...]:
-        """Where the operation can lead from ``source`` (itself if the status is kept)."""
-        return self.targets or (source,)
+        """Where the operation can lead from ``source``; empty if it is refused there."""
+        return self.edges.get(source, ())
 
     def refusal_for(self, status: Status) -> errors.InvoiceError | None:
         """The error this operation raises in ``status``, or ``None`` if the status allows it."""
-        if status in self.sources:
+        if status in self.edges:
             return None
         message = self.refusal_overrides.get(status, self.refusal)
         return message.error(status=status.value)
@@ -124,19 +135,20 @@ _S = Status
 
 def _rule(
     operation: Operation,
-    sources: Iterable[Status],
-    targets: Iterable[Status],
+    edges: Mapping[Status, tuple[Status, ...]],
     summary: str,
     **kwargs: object,
 ) -> tuple[Operation, Rule]:
-    rule = Rule(
+    return operation, Rule(
         operation=operation,
-        sources=frozenset(sources),
-        targets=tuple(targets),
+        edges=MappingProxyType(dict(edges)),
         summary=summary,
         **kwargs,  # type: ignore[arg-type]
     )
-    return operation, rule
+
+
+def _keeps(*statuses: Status) -> dict[Status, tuple[Status, ...]]:
+    return {status: (status,) for status in statuses}
 
 
 TRANSITIONS: Final[Mapping[Operation, Rule]] = MappingProxyType(
@@ -144,58 +156,62 @@ TRANSITIONS: Final[Mapping[Operation, Rule]] = MappingProxyType(
         [
             _rule(
                 Operation.CREATE,
-                (),
-                (_S.DRAFT, _S.ISSUED),
+                {},
                 'POST /v1/invoices: a draft with draft "1", else issued at once',
+                creates=(_S.DRAFT, _S.ISSUED),
+            ),
+            _rule(
+                Operation.UPDATE,
+                {
+                    **_keeps(_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID, _S.CANCELLED, _S.EXPIRED),
+                    _S.DRAFT: (_S.DRAFT, _S.ISSUED),
+                },
+                'PATCH /v1/invoices/{id}: the keys each status accepts; draft "0" issues',
             ),
             _rule(
                 Operation.ISSUE,
-                (_S.DRAFT,),
-                (_S.ISSUED,),
+                {_S.DRAFT: (_S.ISSUED,)},
                 "POST /v1/invoices/{id}/issue: line items, a customer, expire_by 15 min ahead",
             ),
             _rule(
                 Operation.CANCEL,
-                (_S.DRAFT, _S.ISSUED),
-                (_S.CANCELLED,),
+                {_S.DRAFT: (_S.CANCELLED,), _S.ISSUED: (_S.CANCELLED,)},
                 "POST /v1/invoices/{id}/cancel: only before any payment",
             ),
             _rule(
                 Operation.DELETE,
-                (_S.DRAFT,),
-                (_S.DELETED,),
+                {_S.DRAFT: (_S.DELETED,)},
                 "DELETE /v1/invoices/{id}: drafts only; the invoice is gone afterwards",
             ),
             _rule(
                 Operation.EXPIRE,
-                (_S.ISSUED,),
-                (_S.EXPIRED,),
+                {_S.ISSUED: (_S.EXPIRED,)},
                 "Razorpay's expiry job: issued invoices whose expire_by has come",
             ),
             _rule(
                 Operation.PAY,
-                (_S.ISSUED, _S.PARTIALLY_PAID),
-                (_S.PARTIALLY_PAID, _S.PAID),
+                {
+                    _S.ISSUED: (_S.PARTIALLY_PAID, _S.PAID),
+                    _S.PARTIALLY_PAID: (_S.PARTIALLY_PAID, _S.PAID),
+                },
                 "a captured payment: partially_paid until amount_paid reaches amount",
                 refusal=errors.NOT_PAYABLE,
                 refusal_overrides=MappingProxyType({_S.DELETED: errors.NOT_PAYABLE_DELETED}),
             ),
             _rule(
                 Operation.NOTIFY,
-                (_S.ISSUED, _S.PARTIALLY_PAID),
-                (),
+                _keeps(_S.ISSUED, _S.PARTIALLY_PAID),
                 "POST /v1/invoices/{id}/notify_by/{medium}: the medium's status becomes pending",
             ),
             _rule(
                 Operation.MARK_NOTIFICATION_SENT,
-                (_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID, _S.CANCELLED, _S.EXPIRED),
-                (),
+                _keeps(_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID, _S.CANCELLED, _S.EXPIRED),
                 "the embedding service delivered a requested notification",
             ),
         ]
     )
 )
-"""The transition table: operation -> allowed source statuses -> target statuses."""
+"""The transition table: operation -> {allowed source status -> reachable statuses}."""
 
 TERMINAL_STATUSES: Final[frozenset[Status]] = frozenset(
     status
@@ -294,6 +310,44 @@ def create(
         invoice=issued.invoice,
         events=(InvoiceCreated(invoice_id=id, at=at, status=Status.ISSUED), *issued.events),
     )
+
+
+def update(
+    invoice: Invoice,
+    changes: Mapping[str, object],
+    *,
+    at: int,
+    new_id: IdSource | None = None,
+    customers: CustomerDirectory | None = None,
+    items: Catalogue | None = None,
+    order_id: str | None = None,
+    short_url: str | None = None,
+) -> Outcome:
+    """Apply a PATCH: the keys the status accepts, each under its rules.
+
+    ``changes`` holds Razorpay's request keys with typed values (see
+    ``updates.UPDATABLE_KEYS``). ``new_id`` gives ids for new line items,
+    customers and addresses; ``customers`` and ``items`` are where
+    ``customer_id`` and ``item_id`` are looked up. A draft updated with
+    ``draft`` false is issued, with the issue checks, and needs ``order_id``
+    and ``short_url``.
+    """
+    invoice = _check_invoice(invoice)
+    at = _check_at(at)
+    _guard(Operation.UPDATE, invoice)
+    plan = updates.plan_update(
+        invoice,
+        changes,
+        at=at,
+        new_id=new_id,
+        customers=customers,
+        items=items,
+    )
+    event = InvoiceUpdated(invoice_id=invoice.id, at=at, keys=plan.keys)
+    if not plan.issue:
+        return Outcome(invoice=plan.invoice, events=(event,))
+    issued = _issue(plan.invoice, at=at, order_id=order_id, short_url=short_url)
+    return Outcome(invoice=issued.invoice, events=(event, *issued.events))
 
 
 def issue(invoice: Invoice, *, at: int, order_id: str, short_url: str) -> Outcome:
@@ -472,10 +526,15 @@ def allowed_operations(invoice: Invoice, at: int) -> tuple[Availability, ...]:
 def _availability(rule: Rule, invoice: Invoice, at: int, medium: Medium | None) -> Availability:
     operation = rule.operation
     try:
-        if operation is Operation.PAY:
+        if operation is Operation.UPDATE:
             _guard(operation, invoice)
-            targets: tuple[Status, ...] = (
-                rule.targets if invoice.details.partial_payment else (Status.PAID,)
+            targets: tuple[Status, ...] = rule.targets_from(invoice.status)
+        elif operation is Operation.PAY:
+            _guard(operation, invoice)
+            targets = (
+                rule.targets_from(invoice.status)
+                if invoice.details.partial_payment
+                else (Status.PAID,)
             )
         else:
             outcome = _PROBES[operation](invoice, at, medium)
@@ -584,8 +643,7 @@ def _check_line_items(line_items: object) -> tuple[LineItem, ...]:
 
 
 def _check_expire_by(expire_by: int | None, at: int) -> None:
-    if expire_by is not None and expire_by < at + MIN_EXPIRY_SECONDS:
-        raise errors.EXPIRE_BY_TOO_SOON.error(field="expire_by")
+    limits.check_expire_by(expire_by, at)
 
 
 def _check_medium(medium: object) -> Medium:

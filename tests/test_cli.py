@@ -44,7 +44,10 @@ def test_states_mermaid_and_dot(capsys: pytest.CaptureFixture[str]) -> None:
     dot = capsys.readouterr().out
 
     assert mermaid.startswith("stateDiagram-v2\n")
-    assert "    draft --> issued: issue\n" in mermaid
+    assert "    draft --> issued: update, issue\n" in mermaid
+    assert "    note right of issued : keeps status - update, notify, mark_notification_sent\n" in (
+        mermaid
+    )
     assert "    [*] --> draft: create\n" in mermaid
     assert 'issued -> partially_paid [label="pay"];' in dot
     assert "paid [shape=doublecircle];" in dot

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from invoicecore import CURRENCIES, TERMINAL_STATUSES, TRANSITIONS, Status, diagram
+from invoicecore import (
+    CURRENCIES,
+    TERMINAL_STATUSES,
+    TRANSITIONS,
+    UPDATABLE_KEYS,
+    Status,
+    diagram,
+)
 from invoicecore.errors import MESSAGES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -38,12 +45,11 @@ def _transition_table() -> str:
         "| --- | --- | --- | --- |",
     ]
     for operation, rule in TRANSITIONS.items():
-        sources = ", ".join(f"`{s}`" for s in Status if s in rule.sources) or "(nothing yet)"
-        targets = ", ".join(f"`{s}`" for s in rule.targets) or "(status kept)"
+        sources, targets = diagram.describe_edges(rule)
         refusal = f"`{rule.refusal.template}`"
         for status, message in rule.refusal_overrides.items():
             refusal += f"; in `{status}`: `{message.template}`"
-        if not rule.sources:
+        if rule.creates:
             refusal = "-"
         rows.append(f"| `{operation}` | {sources} | {targets} | {refusal} |")
     terminal = ", ".join(f"`{s}`" for s in Status if s in TERMINAL_STATUSES)
@@ -72,11 +78,22 @@ def _currency_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def _update_keys_table() -> str:
+    rows = ["| status | keys an update accepts |", "| --- | --- |"]
+    rows += [
+        f"| `{status}` | {', '.join(f'`{key}`' for key in keys)} |"
+        for status, keys in UPDATABLE_KEYS.items()
+    ]
+    rows.append("| `deleted` | none: `Operation not allowed for Invoice in deleted status.` |")
+    return "\n".join(rows) + "\n"
+
+
 GENERATORS: dict[tuple[str, str], Callable[[], str]] = {
     ("lifecycle.md", "diagram"): _lifecycle_diagram,
     ("lifecycle.md", "transitions"): _transition_table,
     ("errors.md", "messages"): _errors_table,
     ("amounts.md", "currencies"): _currency_table,
+    ("updates.md", "keys"): _update_keys_table,
 }
 
 

@@ -10,7 +10,7 @@ from invoicecore import events
 def test_event_names_are_unique_and_use_razorpay_webhook_names() -> None:
     names = {cls.__name__: cls.name for cls in typing.get_args(events.Event)}
 
-    assert len(set(names.values())) == len(names) == 9
+    assert len(set(names.values())) == len(names) == 10
     assert names["InvoicePaid"] == "invoice.paid"
     assert names["InvoicePartiallyPaid"] == "invoice.partially_paid"
     assert names["InvoiceExpired"] == "invoice.expired"

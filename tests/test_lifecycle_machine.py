@@ -30,6 +30,7 @@ from invoicecore import (
     mark_notification_sent,
     notify,
     pay,
+    update,
 )
 from invoicecore.strategies import START, customers, line_items
 
@@ -39,6 +40,16 @@ if TYPE_CHECKING:
 # Errors an allowed status may still raise, by operation: the table says the
 # status is fine, the invoice's own state says no.
 STATE_ERRORS: Final[dict[Operation, frozenset[str]]] = {
+    Operation.UPDATE: frozenset(
+        {
+            "EXTRA_FIELDS",
+            "EXPIRE_BY_TOO_SOON",
+            "LINE_ITEMS_REQUIRED",
+            "CUSTOMER_REQUIRED",
+            "ID_DOES_NOT_EXIST",
+            "TOO_MANY_LINE_ITEMS",
+        }
+    ),
     Operation.ISSUE: frozenset({"LINE_ITEMS_REQUIRED", "CUSTOMER_REQUIRED", "EXPIRE_BY_TOO_SOON"}),
     Operation.CANCEL: frozenset(),
     Operation.DELETE: frozenset(),
@@ -47,6 +58,17 @@ STATE_ERRORS: Final[dict[Operation, frozenset[str]]] = {
     Operation.NOTIFY: frozenset({"EMAIL_MISSING", "CONTACT_MISSING"}),
     Operation.MARK_NOTIFICATION_SENT: frozenset({"NOTIFICATION_NOT_PENDING"}),
 }
+
+
+UPDATE_KEYS: Final = (
+    "notes",
+    "expire_by",
+    "partial_payment",
+    "terms",
+    "line_items",
+    "customer",
+    "draft",
+)
 
 
 class Lifecycle(RuleBasedStateMachine):
@@ -153,6 +175,48 @@ class Lifecycle(RuleBasedStateMachine):
                 inv, at=at, order_id="order_00000000000001", short_url="https://rzp.io/i/x"
             ),
         ):
+            self.issued_at_by_model = at
+
+    @rule(data=st.data(), seconds=st.integers(0, 300))
+    def update_it(self, data: st.DataObject, seconds: int) -> None:
+        at = self.tick(seconds)
+        keys = data.draw(st.lists(st.sampled_from(UPDATE_KEYS), unique=True, max_size=3))
+        line_ids = [line.id for line in self.invoice.line_items] + ["li_not_here"]
+        values = {
+            "notes": st.just({"step": "update"}),
+            "expire_by": st.integers(at - 100, at + 5000),
+            "partial_payment": st.booleans(),
+            "terms": st.text(max_size=5),
+            "line_items": st.lists(
+                st.sampled_from(line_ids).map(lambda i: {"id": i, "quantity": 2})
+                | st.just({"name": "Extra", "amount": 500}),
+                min_size=1,
+                max_size=3,
+            ),
+            "customer": st.just({"name": "Asha", "email": "asha@example.com"}),
+            "draft": st.booleans(),
+        }
+        changes = {key: data.draw(values[key]) for key in keys}
+        if self.invoice.currency != "INR" and "line_items" in changes:
+            return  # the menu's new line item is priced in INR
+
+        def new_id(prefix: str) -> str:
+            self.counter += 1
+            return f"{prefix}_9{self.counter:013d}"
+
+        was = self.invoice.status
+        outcome = self.step(
+            Operation.UPDATE,
+            lambda inv: update(
+                inv,
+                changes,
+                at=at,
+                new_id=new_id,
+                order_id="order_00000000000001",
+                short_url="https://rzp.io/i/x",
+            ),
+        )
+        if outcome and was is Status.DRAFT and outcome.invoice.status is Status.ISSUED:
             self.issued_at_by_model = at
 
     # Cancel and delete end the game, so only one draw in four tries them; the

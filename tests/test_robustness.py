@@ -27,6 +27,11 @@ from invoicecore import (
 from invoicecore.strategies import invoices, line_items
 from tests.helpers import BOOK, CUSTOMER, issued
 
+
+def _ids(prefix: str) -> str:
+    return f"{prefix}_00000000000099"
+
+
 ANYTHING: st.SearchStrategy[Any] = st.deferred(
     lambda: (
         st.none()
@@ -37,12 +42,47 @@ ANYTHING: st.SearchStrategy[Any] = st.deferred(
         | st.text(max_size=10)
         | st.binary(max_size=10)
         | st.sampled_from(
-            [object(), BOOK, CUSTOMER, issued(), Details(), Notes(), [BOOK], (BOOK,), "sms", "INR"]
+            [
+                object(),
+                BOOK,
+                CUSTOMER,
+                issued(),
+                Details(),
+                Notes(),
+                [BOOK],
+                (BOOK,),
+                "sms",
+                "INR",
+                _ids,
+            ]
         )
         | st.sampled_from(list(invoicecore.Status))
         | st.lists(ANYTHING, max_size=3)
         | st.tuples(ANYTHING, ANYTHING)
         | st.dictionaries(st.text(max_size=5) | st.integers(), ANYTHING, max_size=3)
+        | st.fixed_dictionaries(
+            {},
+            optional={
+                "notes": ANYTHING,
+                "line_items": st.lists(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "id": st.just("li_00000000000001") | ANYTHING,
+                            "name": ANYTHING,
+                            "amount": ANYTHING,
+                            "item_id": ANYTHING,
+                            "taxes": ANYTHING,
+                        },
+                    ),
+                    max_size=3,
+                ),
+                "customer": ANYTHING,
+                "customer_id": ANYTHING,
+                "draft": ANYTHING,
+                "expire_by": ANYTHING,
+            },
+        )
         | invoices(max_line_items=2)
         | line_items()
     )
@@ -70,6 +110,15 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
             "short_url",
         ),
     ),
+    "update": (
+        invoicecore.update,
+        ("invoice", "changes", "at", "new_id", "customers", "items", "order_id", "short_url"),
+    ),
+    "plan_update": (
+        invoicecore.plan_update,
+        ("invoice", "changes", "at", "new_id", "customers", "items"),
+    ),
+    "plan_line_items_patch": (invoicecore.plan_line_items_patch, ("invoice", "payload", "items")),
     "issue": (invoicecore.issue, ("invoice", "at", "order_id", "short_url")),
     "cancel": (invoicecore.cancel, ("invoice", "at")),
     "delete": (invoicecore.delete, ("invoice", "at")),

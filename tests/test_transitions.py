@@ -41,6 +41,7 @@ from invoicecore import (
     mark_notification_sent,
     notify,
     pay,
+    update,
 )
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ from tests.helpers import (
 AT = T0 + 100
 
 RUN: dict[Operation, Callable[[Invoice], Outcome]] = {
+    Operation.UPDATE: lambda inv: update(inv, {"notes": {"purpose": "audit"}}, at=AT),
     Operation.ISSUE: lambda inv: issue(inv, at=AT, order_id=ORDER_ID, short_url=SHORT_URL),
     Operation.CANCEL: lambda inv: cancel(inv, at=AT),
     Operation.DELETE: lambda inv: delete(inv, at=AT),
@@ -78,6 +80,7 @@ Op = Operation
 # What Razorpay does, written out by hand (not read from TRANSITIONS): a target
 # status, or the exact description of the refusal.
 EXPECTED: dict[tuple[Status, Operation], Status | str] = {
+    (S.DRAFT, Op.UPDATE): S.DRAFT,
     (S.DRAFT, Op.ISSUE): S.ISSUED,
     (S.DRAFT, Op.CANCEL): S.CANCELLED,
     (S.DRAFT, Op.DELETE): S.DELETED,
@@ -85,6 +88,7 @@ EXPECTED: dict[tuple[Status, Operation], Status | str] = {
     (S.DRAFT, Op.PAY): _NP.format("draft"),
     (S.DRAFT, Op.NOTIFY): _NA.format("draft"),
     (S.DRAFT, Op.MARK_NOTIFICATION_SENT): _NA.format("draft"),
+    (S.ISSUED, Op.UPDATE): S.ISSUED,
     (S.ISSUED, Op.ISSUE): _NA.format("issued"),
     (S.ISSUED, Op.CANCEL): S.CANCELLED,
     (S.ISSUED, Op.DELETE): _NA.format("issued"),
@@ -92,6 +96,7 @@ EXPECTED: dict[tuple[Status, Operation], Status | str] = {
     (S.ISSUED, Op.PAY): S.PARTIALLY_PAID,
     (S.ISSUED, Op.NOTIFY): S.ISSUED,
     (S.ISSUED, Op.MARK_NOTIFICATION_SENT): S.ISSUED,
+    (S.PARTIALLY_PAID, Op.UPDATE): S.PARTIALLY_PAID,
     (S.PARTIALLY_PAID, Op.ISSUE): _NA.format("partially_paid"),
     (S.PARTIALLY_PAID, Op.CANCEL): _NA.format("partially_paid"),
     (S.PARTIALLY_PAID, Op.DELETE): _NA.format("partially_paid"),
@@ -99,6 +104,7 @@ EXPECTED: dict[tuple[Status, Operation], Status | str] = {
     (S.PARTIALLY_PAID, Op.PAY): S.PARTIALLY_PAID,
     (S.PARTIALLY_PAID, Op.NOTIFY): S.PARTIALLY_PAID,
     (S.PARTIALLY_PAID, Op.MARK_NOTIFICATION_SENT): S.PARTIALLY_PAID,
+    (S.PAID, Op.UPDATE): S.PAID,
     (S.PAID, Op.ISSUE): _NA.format("paid"),
     (S.PAID, Op.CANCEL): _NA.format("paid"),
     (S.PAID, Op.DELETE): _NA.format("paid"),
@@ -106,6 +112,7 @@ EXPECTED: dict[tuple[Status, Operation], Status | str] = {
     (S.PAID, Op.PAY): _NP.format("paid"),
     (S.PAID, Op.NOTIFY): _NA.format("paid"),
     (S.PAID, Op.MARK_NOTIFICATION_SENT): S.PAID,
+    (S.CANCELLED, Op.UPDATE): S.CANCELLED,
     (S.CANCELLED, Op.ISSUE): _NA.format("cancelled"),
     (S.CANCELLED, Op.CANCEL): _NA.format("cancelled"),
     (S.CANCELLED, Op.DELETE): _NA.format("cancelled"),
@@ -113,6 +120,7 @@ EXPECTED: dict[tuple[Status, Operation], Status | str] = {
     (S.CANCELLED, Op.PAY): _NP.format("cancelled"),
     (S.CANCELLED, Op.NOTIFY): _NA.format("cancelled"),
     (S.CANCELLED, Op.MARK_NOTIFICATION_SENT): S.CANCELLED,
+    (S.EXPIRED, Op.UPDATE): S.EXPIRED,
     (S.EXPIRED, Op.ISSUE): _NA.format("expired"),
     (S.EXPIRED, Op.CANCEL): _NA.format("expired"),
     (S.EXPIRED, Op.DELETE): _NA.format("expired"),
@@ -120,6 +128,7 @@ EXPECTED: dict[tuple[Status, Operation], Status | str] = {
     (S.EXPIRED, Op.PAY): _NP.format("expired"),
     (S.EXPIRED, Op.NOTIFY): _NA.format("expired"),
     (S.EXPIRED, Op.MARK_NOTIFICATION_SENT): S.EXPIRED,
+    (S.DELETED, Op.UPDATE): _NA.format("deleted"),
     (S.DELETED, Op.ISSUE): _NA.format("deleted"),
     (S.DELETED, Op.CANCEL): _NA.format("deleted"),
     (S.DELETED, Op.DELETE): _NA.format("deleted"),
