@@ -21,6 +21,7 @@ __all__ = [
     "CUSTOMER_REQUIRED",
     "EITHER_CUSTOMER",
     "EMAIL_MISSING",
+    "ENTITY_INCONSISTENT",
     "EXPIRE_BY_TOO_SOON",
     "EXTRA_FIELDS",
     "FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE",
@@ -46,6 +47,7 @@ __all__ = [
     "NOTES_VALUE_NOT_SCALAR",
     "NOTES_VALUE_TOO_LONG",
     "NOTIFICATION_NOT_PENDING",
+    "NOT_A_VALID_TYPE",
     "NOT_DUE_FOR_EXPIRY",
     "NOT_PAYABLE",
     "NOT_PAYABLE_DELETED",
@@ -54,6 +56,7 @@ __all__ = [
     "PAYMENT_EXCEEDS_AMOUNT_DUE",
     "REQUIRED",
     "TAXES_EXCEED_GROSS",
+    "TOO_MANY_ELEMENTS",
     "TOO_MANY_LINE_ITEMS",
     "InvalidRequestError",
     "InvoiceError",
@@ -235,6 +238,16 @@ LINE_ITEMS_EMPTY: Final = _message("LINE_ITEMS_EMPTY", "The line items must have
 ITEM_INACTIVE: Final = _message("ITEM_INACTIVE", "Item cannot be used as it is inactive")
 ITEM_WRONG_TYPE: Final = _message(
     "ITEM_WRONG_TYPE", "invoice can only use item of one of following types: invoice"
+)
+
+NOT_A_VALID_TYPE: Final = _message("NOT_A_VALID_TYPE", "Not a valid type: {type}")
+ENTITY_INCONSISTENT: Final = _message(
+    "ENTITY_INCONSISTENT",
+    "The {attribute} does not match the rest of the invoice.",
+    source="invoicecore",
+)
+TOO_MANY_ELEMENTS: Final = _message(
+    "TOO_MANY_ELEMENTS", "The {attribute} may not have more than {maximum} items."
 )
 
 # -- payments -------------------------------------------------------------------

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_NOTES_KEY_LENGTH",
     "MAX_NOTES_VALUE_LENGTH",
     "MAX_RECEIPT_LENGTH",
+    "MAX_TAXES",
     "MAX_TEXT_LENGTH",
     "MIN_EXPIRY_SECONDS",
     "check_boolean",
@@ -44,6 +45,8 @@ MAX_NOTES_KEY_LENGTH: Final = 255
 MAX_NOTES_VALUE_LENGTH: Final = 512
 MAX_CODE_LENGTH: Final = 8
 """``hsn_code`` and ``sac_code``."""
+MAX_TAXES: Final = 10
+"""Taxes on one line item (invoicecore's bound: Razorpay publishes none)."""
 MAX_CUSTOMER_NAME_LENGTH: Final = 50
 MAX_EMAIL_LENGTH: Final = 64
 MAX_CONTACT_LENGTH: Final = 15

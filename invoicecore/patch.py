@@ -312,24 +312,27 @@ def _taxes(value: object, field: str) -> tuple[Tax, ...]:
         return value
     if not isinstance(value, (list, tuple)):
         raise errors.MUST_BE.error(field=field, attribute="taxes", expected="an array")
-    taxes = []
-    for index, element in enumerate(value):
-        if isinstance(element, Tax):
-            taxes.append(element)
-            continue
-        where = f"{field}[{index}]"
-        if not isinstance(element, Mapping) or not all(isinstance(k, str) for k in element):
-            raise errors.MUST_BE.error(field=where, attribute="tax", expected="an object")
-        extras = [k for k in element if k not in _TAX_KEYS]
-        if extras:
-            raise errors.EXTRA_FIELDS.error(field=where, keys=", ".join(extras))
-        for required in ("name", "rate"):
-            if required not in element:
-                raise errors.REQUIRED.error(field=f"{where}.{required}", attribute=required)
-        if "rate_type" in element and element["rate_type"] not in tuple(RateType):
-            raise errors.INVALID_SELECTION.error(field=f"{where}.rate_type", attribute="rate type")
-        taxes.append(Tax(**{k: element[k] for k in element}))
-    return tuple(taxes)
+    if len(value) > limits.MAX_TAXES:
+        raise errors.TOO_MANY_ELEMENTS.error(
+            field=field, attribute="taxes", maximum=limits.MAX_TAXES
+        )
+    return tuple(_tax(element, f"{field}[{index}]") for index, element in enumerate(value))
+
+
+def _tax(element: object, where: str) -> Tax:
+    if isinstance(element, Tax):
+        return element
+    if not isinstance(element, Mapping) or not all(isinstance(k, str) for k in element):
+        raise errors.MUST_BE.error(field=where, attribute="tax", expected="an object")
+    extras = [k for k in element if k not in _TAX_KEYS]
+    if extras:
+        raise errors.EXTRA_FIELDS.error(field=where, keys=", ".join(extras))
+    for required in ("name", "rate"):
+        if required not in element:
+            raise errors.REQUIRED.error(field=f"{where}.{required}", attribute=required)
+    if "rate_type" in element and element["rate_type"] not in tuple(RateType):
+        raise errors.INVALID_SELECTION.error(field=f"{where}.rate_type", attribute="rate type")
+    return Tax(**{k: element[k] for k in element})
 
 
 def _changes(old: LineItem, new: LineItem) -> Mapping[str, tuple[object, object]]:

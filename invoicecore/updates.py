@@ -31,6 +31,7 @@ __all__ = [
     "CustomerDirectory",
     "UpdatePlan",
     "plan_update",
+    "resolve_customer",
 ]
 
 CustomerDirectory = Mapping[str, Customer]
@@ -157,10 +158,8 @@ def plan_update(
             )
         elif key == "expire_by":
             details[key] = limits.check_expire_by(value, at)
-        elif key == "customer_id":
-            customer = _customer_by_id(value, customers)
-        elif key == "customer":
-            customer = _edit_customer(customer, value, customers, new_id)
+        elif key in ("customer_id", "customer"):
+            customer = resolve_customer(customer, key, value, customers, new_id)
         elif key == "line_items":
             lines = merge_line_items(
                 invoice.line_items, value, currency=invoice.currency, new_id=new_id, items=items
@@ -199,6 +198,19 @@ def _check_keys(status: Status, changes: object) -> Mapping[str, object]:
     if "customer" in changes and "customer_id" in changes:
         raise errors.EITHER_CUSTOMER.error(field="customer_id")
     return changes
+
+
+def resolve_customer(
+    current: Customer | None,
+    key: str,
+    value: object,
+    customers: CustomerDirectory | None,
+    new_id: IdSource,
+) -> Customer | None:
+    """The invoice's customer after a ``customer_id`` or ``customer`` request key."""
+    if key == "customer_id":
+        return _customer_by_id(value, customers)
+    return _edit_customer(current, value, customers, new_id)
 
 
 def _customer_by_id(value: object, customers: CustomerDirectory | None) -> Customer | None:

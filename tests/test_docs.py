@@ -20,6 +20,7 @@ from invoicecore import (
     UPDATABLE_KEYS,
     Status,
     diagram,
+    wire,
 )
 from invoicecore.errors import MESSAGES
 
@@ -88,12 +89,29 @@ def _update_keys_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def _entity_keys() -> str:
+    groups = [
+        ("invoice", wire.INVOICE_KEYS),
+        ("line item", wire.LINE_ITEM_ENTITY_KEYS),
+        ("customer_details", wire.CUSTOMER_DETAILS_KEYS),
+        ("address", wire.ADDRESS_KEYS),
+        ("tax row", wire.TAX_ENTITY_KEYS),
+    ]
+    rows = ["| object | keys, in order |", "| --- | --- |"]
+    rows += [
+        f"| {name} ({len(keys)}) | {', '.join(f'`{key}`' for key in keys)} |"
+        for name, keys in groups
+    ]
+    return "\n".join(rows) + "\n"
+
+
 GENERATORS: dict[tuple[str, str], Callable[[], str]] = {
     ("lifecycle.md", "diagram"): _lifecycle_diagram,
     ("lifecycle.md", "transitions"): _transition_table,
     ("errors.md", "messages"): _errors_table,
     ("amounts.md", "currencies"): _currency_table,
     ("updates.md", "keys"): _update_keys_table,
+    ("wire.md", "entity-keys"): _entity_keys,
 }
 
 

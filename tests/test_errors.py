@@ -130,4 +130,9 @@ def test_razorpay_texts_word_for_word(
 def test_library_only_messages_are_marked_as_such() -> None:
     ours = {m.code for m in e.MESSAGES if m.source == "invoicecore"}
 
-    assert ours == {"NOT_DUE_FOR_EXPIRY", "NOTIFICATION_NOT_PENDING", "TAXES_EXCEED_GROSS"}
+    assert ours == {
+        "NOT_DUE_FOR_EXPIRY",
+        "NOTIFICATION_NOT_PENDING",
+        "TAXES_EXCEED_GROSS",
+        "ENTITY_INCONSISTENT",
+    }

@@ -22,10 +22,16 @@ from invoicecore import (
     Notifications,
     Order,
     Tax,
+    commands,
     errors,
+    wire,
 )
 from invoicecore.strategies import invoices, line_items
 from tests.helpers import BOOK, CUSTOMER, issued
+
+_COMMAND = commands.CreateInvoice(
+    line_items=({"name": "Pen", "amount": 500},), customer={"name": "Asha"}
+)
 
 
 def _ids(prefix: str) -> str:
@@ -135,8 +141,29 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "Currency.format": (invoicecore.CURRENCIES["INR"].format, ("amount",)),
     "Message.error": (errors.OPERATION_NOT_ALLOWED.error, ("field", "status")),
     "Notes": (Notes, ("items",)),
+    "wire.parse_create": (wire.parse_create, ("payload", "at")),
+    "wire.parse_update": (wire.parse_update, ("payload",)),
+    "wire.parse_payment": (wire.parse_payment, ("payload",)),
+    "wire.parse_fetch_query": (wire.parse_fetch_query, ("query",)),
+    "wire.load_invoice": (wire.load_invoice, ("entity",)),
+    "wire.render_invoice": (wire.render_invoice, ("invoice",)),
+    "wire.render_line_item": (wire.render_line_item, ("line",)),
+    "wire.render_collection": (wire.render_collection, ("invoices",)),
+    "wire.render_error": (wire.render_error, ("error",)),
+    "commands.create_invoice": (
+        commands.create_invoice,
+        ("command", "id", "at", "new_id", "customers", "items", "order_id", "short_url"),
+    ),
 }
 POSITIONAL = {
+    "wire.parse_update",
+    "wire.parse_payment",
+    "wire.parse_fetch_query",
+    "wire.load_invoice",
+    "wire.render_invoice",
+    "wire.render_line_item",
+    "wire.render_collection",
+    "wire.render_error",
     "allowed_operations",
     "check_invariants",
     "get_currency",

@@ -1,0 +1,737 @@
+"""Razorpay's JSON: request payloads in, entities out. The only module that knows the wire shape.
+
+Parsers take what ``json.loads`` gives (dicts, lists, scalars) and return the
+typed requests of ``commands``, or raise an ``InvoiceError`` with Razorpay's
+exact description. Renderers give Razorpay's entities with every key in its
+order. Work is bounded by the limits, not by the input: a list or a string
+longer than its limit is refused by its length before anything in it is read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from invoicecore import _validators as v
+from invoicecore import amounts, errors, limits
+from invoicecore.commands import (
+    FETCH_MAX_COUNT,
+    CapturePayment,
+    CreateInvoice,
+    FetchQuery,
+    UpdateInvoice,
+)
+from invoicecore.entities import (
+    INVOICE_TYPE,
+    Address,
+    Customer,
+    Details,
+    Invoice,
+    Lifecycle,
+    LineItem,
+    Notifications,
+    Order,
+    Tax,
+)
+
+__all__ = [
+    "ADDRESS_KEYS",
+    "CREATE_KEYS",
+    "CUSTOMER_DETAILS_KEYS",
+    "FETCH_KEYS",
+    "INVOICE_KEYS",
+    "LINE_ITEM_ENTITY_KEYS",
+    "TAX_ENTITY_KEYS",
+    "load_invoice",
+    "parse_create",
+    "parse_fetch_query",
+    "parse_payment",
+    "parse_update",
+    "render_collection",
+    "render_error",
+    "render_invoice",
+    "render_line_item",
+]
+
+INVOICE_KEYS: Final = (
+    "id",
+    "entity",
+    "receipt",
+    "invoice_number",
+    "customer_id",
+    "customer_details",
+    "order_id",
+    "line_items",
+    "payment_id",
+    "status",
+    "expire_by",
+    "issued_at",
+    "paid_at",
+    "cancelled_at",
+    "expired_at",
+    "sms_status",
+    "email_status",
+    "date",
+    "terms",
+    "partial_payment",
+    "gross_amount",
+    "tax_amount",
+    "taxable_amount",
+    "amount",
+    "amount_paid",
+    "amount_due",
+    "currency",
+    "currency_symbol",
+    "description",
+    "notes",
+    "comment",
+    "short_url",
+    "view_less",
+    "billing_start",
+    "billing_end",
+    "type",
+    "group_taxes_discounts",
+    "created_at",
+    "idempotency_key",
+)
+"""The 39 keys of Razorpay's invoice entity, in its order (reference section 1.1)."""
+
+LINE_ITEM_ENTITY_KEYS: Final = (
+    "id",
+    "item_id",
+    "ref_id",
+    "ref_type",
+    "name",
+    "description",
+    "amount",
+    "unit_amount",
+    "gross_amount",
+    "tax_amount",
+    "taxable_amount",
+    "net_amount",
+    "currency",
+    "type",
+    "tax_inclusive",
+    "hsn_code",
+    "sac_code",
+    "tax_rate",
+    "unit",
+    "quantity",
+    "taxes",
+)
+"""The 21 keys of a line item in the entity (reference section 1.2)."""
+
+CUSTOMER_DETAILS_KEYS: Final = (
+    "id",
+    "name",
+    "email",
+    "contact",
+    "gstin",
+    "billing_address",
+    "shipping_address",
+    "customer_name",
+    "customer_email",
+    "customer_contact",
+)
+ADDRESS_KEYS: Final = (
+    "id",
+    "type",
+    "primary",
+    "line1",
+    "line2",
+    "zipcode",
+    "city",
+    "state",
+    "country",
+)
+TAX_ENTITY_KEYS: Final = (
+    "tax_id",
+    "name",
+    "rate",
+    "rate_type",
+    "group_id",
+    "group_name",
+    "tax_amount",
+)
+
+CREATE_KEYS: Final = (
+    "type",
+    "description",
+    "draft",
+    "customer_id",
+    "customer",
+    "line_items",
+    "currency",
+    "expire_by",
+    "sms_notify",
+    "email_notify",
+    "partial_payment",
+    "date",
+    "terms",
+    "comment",
+    "notes",
+    "receipt",
+    "amount",
+    "first_payment_min_amount",
+    "idempotency_key",
+    "billing_start",
+    "billing_end",
+)
+"""The keys a create accepts (``invoice_number`` is read as ``receipt`` first)."""
+
+FETCH_KEYS: Final = ("type", "payment_id", "receipt", "customer_id", "from", "to", "count", "skip")
+
+_ERROR_ENVELOPE: Final = {
+    "code": "BAD_REQUEST_ERROR",
+    "source": "business",
+    "step": "payment_initiation",
+    "reason": "input_validation_failed",
+}
+_DRAFT_VALUES: Final = {"1": True, "0": False}
+_MAX_IDEMPOTENCY_KEY_LENGTH: Final = 255
+_MAX_FILTER_LENGTH: Final = 40
+
+
+# ---------------------------------------------------------------------------
+# Requests
+# ---------------------------------------------------------------------------
+
+
+def parse_create(payload: object, *, at: int) -> CreateInvoice:
+    """A create request, checked; ``date`` defaults to ``at`` when the key is absent.
+
+    An explicit ``"date": null`` stays null, as on Razorpay.
+    """
+    at = v.check_integer(at, "at")
+    body = _renamed(_object(payload, "body"))
+    _refuse_extras(body, CREATE_KEYS, "")
+    kind = body.get("type", INVOICE_TYPE)
+    if kind != INVOICE_TYPE:
+        raise errors.NOT_A_VALID_TYPE.error(field="type", type=_text_of(kind))
+    if "amount" in body:
+        raise errors.AMOUNT_NOT_FOR_INVOICE.error(field="amount")
+    if "first_payment_min_amount" in body:
+        raise errors.FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE.error(
+            field="first_payment_min_amount"
+        )
+    if "customer_id" in body and "customer" in body:
+        raise errors.EITHER_CUSTOMER.error(field="customer_id")
+    draft = _draft(body["draft"]) if "draft" in body else False
+    currency = _currency(body.get("currency", "INR"))
+    details = Details(
+        receipt=limits.check_receipt(body.get("receipt")),
+        description=limits.check_text(body.get("description"), "description"),
+        terms=limits.check_text(body.get("terms"), "terms"),
+        comment=limits.check_text(body.get("comment"), "comment"),
+        notes=limits.check_notes(body.get("notes", {})),
+        date=limits.check_optional_integer(body.get("date", at), "date"),
+        expire_by=limits.check_expire_by(body.get("expire_by"), at),
+        partial_payment=_flag(body.get("partial_payment", False), "partial_payment"),
+        billing_start=limits.check_optional_integer(body.get("billing_start"), "billing_start"),
+        billing_end=limits.check_optional_integer(body.get("billing_end"), "billing_end"),
+    )
+    customer_id = body.get("customer_id")
+    if customer_id is not None and type(customer_id) is not str:
+        raise errors.MUST_BE.error(
+            field="customer_id", attribute="customer id", expected="a string"
+        )
+    customer = body.get("customer")
+    if customer is not None:
+        customer = _object(customer, "customer")
+    return CreateInvoice(
+        draft=draft,
+        currency=currency,
+        details=details,
+        sms_notify=_flag(body.get("sms_notify", True), "sms_notify"),
+        email_notify=_flag(body.get("email_notify", True), "email_notify"),
+        customer_id=customer_id,
+        customer=customer,
+        line_items=_line_item_elements(body.get("line_items", []), allow_empty=True),
+        idempotency_key=limits.check_text(
+            body.get("idempotency_key"), "idempotency_key", maximum=_MAX_IDEMPOTENCY_KEY_LENGTH
+        ),
+    )
+
+
+def parse_update(payload: object) -> UpdateInvoice:
+    """An update request: aliases renamed, flags typed; the status's rules come later.
+
+    Key order is kept, so the extra-field error can list keys in request order.
+    """
+    body = _renamed(_object(payload, "body"))
+    changes: dict[str, object] = {}
+    for key, value in itertools.islice(body.items(), _scan_limit(CREATE_KEYS)):
+        if key in ("sms_notify", "email_notify", "partial_payment"):
+            changes[key] = _flag(value, key)
+        elif key == "draft":
+            changes[key] = _draft(value)
+        elif key == "line_items":
+            changes[key] = list(_line_item_elements(value, allow_empty=True))
+        else:
+            changes[key] = value
+    return UpdateInvoice(changes=changes)
+
+
+def parse_payment(payload: object) -> CapturePayment:
+    """The simulator's captured payment: ``{"amount": int, "payment_id": "pay_..."}``."""
+    body = _object(payload, "body")
+    _refuse_extras(body, ("amount", "payment_id"), "")
+    for key in ("amount", "payment_id"):
+        if key not in body:
+            raise errors.REQUIRED.error(field=key, attribute=v.attribute_label(key))
+    amount = v.check_integer(body["amount"], "amount", minimum=1)
+    payment_id = body["payment_id"]
+    if type(payment_id) is not str or not payment_id:
+        raise errors.MUST_BE.error(field="payment_id", attribute="payment id", expected="a string")
+    return CapturePayment(amount=amount, payment_id=payment_id)
+
+
+def parse_fetch_query(query: object) -> FetchQuery:
+    """``GET /v1/invoices`` query: values as URL strings or integers (``"2"`` and ``2`` agree)."""
+    params = {} if query is None else _object(query, "query")
+    _refuse_extras(params, FETCH_KEYS, "")
+    kind = params.get("type")
+    if kind is not None and kind != INVOICE_TYPE:
+        raise errors.NOT_A_VALID_TYPE.error(field="type", type=_text_of(kind))
+    count = _query_integer(params.get("count"), "count")
+    if count is not None and count > FETCH_MAX_COUNT:
+        raise errors.MAX_VALUE.error(field="count", attribute="count", maximum=FETCH_MAX_COUNT)
+    if count is not None and count < 1:
+        raise errors.MIN_VALUE.error(field="count", attribute="count", minimum=1)
+    skip = _query_integer(params.get("skip"), "skip")
+    if skip is not None and skip < 0:
+        raise errors.MIN_VALUE.error(field="skip", attribute="skip", minimum=0)
+    moments = {key: _query_integer(params.get(key), key) for key in ("from", "to")}
+    for key, moment in moments.items():
+        if moment is not None and moment < 0:
+            raise errors.MIN_VALUE.error(field=key, attribute=key, minimum=0)
+    return FetchQuery(
+        type=kind if isinstance(kind, str) else None,
+        payment_id=_query_text(params.get("payment_id"), "payment_id"),
+        receipt=_query_text(params.get("receipt"), "receipt"),
+        customer_id=_query_text(params.get("customer_id"), "customer_id"),
+        from_=moments["from"],
+        to=moments["to"],
+        count=FetchQuery().count if count is None else count,
+        skip=0 if skip is None else skip,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Entities
+# ---------------------------------------------------------------------------
+
+
+def render_invoice(invoice: Invoice) -> dict[str, Any]:
+    """Razorpay's invoice entity: the 39 keys in order, derived fields filled in."""
+    if not isinstance(invoice, Invoice):
+        raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
+    lifecycle = invoice.lifecycle
+    details = invoice.details
+    notifications = invoice.notifications
+    totals = invoice.totals
+    return {
+        "id": invoice.id,
+        "entity": "invoice",
+        "receipt": details.receipt,
+        "invoice_number": details.receipt,
+        "customer_id": invoice.customer_id,
+        "customer_details": _render_customer(invoice.customer),
+        "order_id": invoice.order_id,
+        "line_items": [render_line_item(line) for line in invoice.line_items],
+        "payment_id": invoice.payment_id,
+        "status": lifecycle.status.value,
+        "expire_by": details.expire_by,
+        "issued_at": lifecycle.issued_at,
+        "paid_at": lifecycle.paid_at,
+        "cancelled_at": lifecycle.cancelled_at,
+        "expired_at": lifecycle.expired_at,
+        "sms_status": _value(notifications.sms_status),
+        "email_status": _value(notifications.email_status),
+        "date": details.date,
+        "terms": details.terms,
+        "partial_payment": details.partial_payment,
+        "gross_amount": totals.gross_amount,
+        "tax_amount": totals.tax_amount,
+        "taxable_amount": totals.taxable_amount,
+        "amount": totals.amount,
+        "amount_paid": invoice.amount_paid,
+        "amount_due": invoice.amount_due,
+        "currency": invoice.currency,
+        "currency_symbol": invoice.currency_symbol,
+        "description": details.description,
+        "notes": dict(details.notes) if details.notes else [],
+        "comment": details.comment,
+        "short_url": invoice.short_url,
+        "view_less": details.view_less,
+        "billing_start": details.billing_start,
+        "billing_end": details.billing_end,
+        "type": INVOICE_TYPE,
+        "group_taxes_discounts": details.group_taxes_discounts,
+        "created_at": invoice.created_at,
+        "idempotency_key": invoice.idempotency_key,
+    }
+
+
+def render_line_item(line: LineItem) -> dict[str, Any]:
+    """One line item of the entity: 21 keys, amounts derived."""
+    if not isinstance(line, LineItem):
+        raise errors.MUST_BE.error(field="line", attribute="line", expected="a LineItem")
+    totals = line.totals
+    return {
+        "id": line.id,
+        "item_id": line.item_id,
+        "ref_id": line.ref_id,
+        "ref_type": line.ref_type,
+        "name": line.name,
+        "description": line.description,
+        "amount": line.amount,
+        "unit_amount": line.amount,
+        "gross_amount": totals.gross_amount,
+        "tax_amount": totals.tax_amount,
+        "taxable_amount": totals.taxable_amount,
+        "net_amount": totals.net_amount,
+        "currency": line.currency,
+        "type": line.type,
+        "tax_inclusive": line.tax_inclusive,
+        "hsn_code": line.hsn_code,
+        "sac_code": line.sac_code,
+        "tax_rate": line.tax_rate,
+        "unit": line.unit,
+        "quantity": line.quantity,
+        "taxes": [
+            {
+                "tax_id": tax.tax_id,
+                "name": tax.name,
+                "rate": tax.rate,
+                "rate_type": tax.rate_type.value,
+                "group_id": tax.group_id,
+                "group_name": tax.group_name,
+                "tax_amount": amount,
+            }
+            for tax, amount in zip(line.taxes, totals.tax_amounts, strict=True)
+        ],
+    }
+
+
+def render_collection(invoices: Iterable[Invoice]) -> dict[str, Any]:
+    """Razorpay's collection envelope; ``count`` is the number of items returned."""
+    if not isinstance(invoices, Iterable):
+        raise errors.MUST_BE.error(
+            field="invoices", attribute="invoices", expected="an iterable of Invoice"
+        )
+    items = [render_invoice(invoice) for invoice in invoices]
+    return {"entity": "collection", "count": len(items), "items": items}
+
+
+def render_error(error: errors.InvoiceError) -> dict[str, Any]:
+    """Razorpay's error envelope (decisions.md): BAD_REQUEST_ERROR, business, validation."""
+    if not isinstance(error, errors.InvoiceError):
+        raise errors.MUST_BE.error(field="error", attribute="error", expected="an InvoiceError")
+    return {
+        "error": {
+            "code": _ERROR_ENVELOPE["code"],
+            "description": error.description,
+            "field": error.field,
+            "source": _ERROR_ENVELOPE["source"],
+            "step": _ERROR_ENVELOPE["step"],
+            "reason": _ERROR_ENVELOPE["reason"],
+            "metadata": {},
+        }
+    }
+
+
+def load_invoice(entity: object) -> Invoice:
+    """An ``Invoice`` from Razorpay's entity JSON (as Razorpay or ``render_invoice`` gives it).
+
+    Derived fields (amounts, ``invoice_number``, ``customer_*`` copies,
+    ``currency_symbol``) are checked against what the rest implies; a
+    mismatch is refused. Two inconsistencies of Razorpay's published samples
+    are read leniently: an empty ``currency`` means INR (Razorpay's default),
+    and an empty line-item currency means the invoice's; a line item without
+    ``ref_id``/``ref_type`` (older samples) has them null.
+    """
+    data = _object(entity, "invoice")
+    currency = _get(data, "currency") or "INR"
+    order_id = _get(data, "order_id")
+    lines = _get(data, "line_items")
+    if not isinstance(lines, list):
+        raise errors.MUST_BE.error(field="line_items", attribute="line items", expected="an array")
+    if len(lines) > limits.MAX_LINE_ITEMS:
+        raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
+    invoice = Invoice(
+        id=_get(data, "id"),
+        created_at=_get(data, "created_at"),
+        currency=currency,
+        lifecycle=Lifecycle(
+            status=_get(data, "status"),
+            issued_at=_get(data, "issued_at"),
+            paid_at=_get(data, "paid_at"),
+            cancelled_at=_get(data, "cancelled_at"),
+            expired_at=_get(data, "expired_at"),
+        ),
+        details=Details(
+            receipt=_get(data, "receipt"),
+            description=_get(data, "description"),
+            terms=_get(data, "terms"),
+            comment=_get(data, "comment"),
+            notes=limits.check_notes(_get(data, "notes")),
+            date=_get(data, "date"),
+            expire_by=_get(data, "expire_by"),
+            partial_payment=_get(data, "partial_payment"),
+            view_less=_get(data, "view_less"),
+            billing_start=_get(data, "billing_start"),
+            billing_end=_get(data, "billing_end"),
+            group_taxes_discounts=_get(data, "group_taxes_discounts"),
+        ),
+        customer=_load_customer(_get(data, "customer_details")),
+        line_items=tuple(
+            _load_line_item(line, currency, f"line_items[{index}]")
+            for index, line in enumerate(lines)
+        ),
+        order=None
+        if order_id is None
+        else Order(
+            id=order_id,
+            amount_paid=_get(data, "amount_paid"),
+            payment_id=_get(data, "payment_id"),
+        ),
+        short_url=_get(data, "short_url"),
+        notifications=Notifications(
+            sms_status=_get(data, "sms_status"), email_status=_get(data, "email_status")
+        ),
+        idempotency_key=_get(data, "idempotency_key"),
+    )
+    _check_derived(data, render_invoice(invoice), ("invoice_number", "customer_id", *_DERIVED))
+    return invoice
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+_DERIVED: Final = (
+    "gross_amount",
+    "tax_amount",
+    "taxable_amount",
+    "amount",
+    "amount_due",
+    "entity",
+    "type",
+)
+_LINE_DERIVED: Final = ("unit_amount", "gross_amount", "tax_amount", "taxable_amount", "net_amount")
+
+
+def _object(value: object, name: str) -> dict[str, object]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise errors.MUST_BE.error(field=name or None, attribute=name, expected="an object")
+    return dict(value)
+
+
+def _scan_limit(keys: tuple[str, ...]) -> int:
+    # Reading past this many keys cannot change the answer much: the extra-field
+    # message then lists the first extra keys only, and the work stays bounded.
+    return len(keys) + 50
+
+
+def _refuse_extras(body: Mapping[str, object], keys: tuple[str, ...], where: str) -> None:
+    scanned = itertools.islice(body, _scan_limit(keys))
+    extras = [key for key in scanned if key not in keys]
+    if extras:
+        prefix = f"{where}." if where else ""
+        raise errors.EXTRA_FIELDS.error(
+            field=f"{prefix}{extras[0]}", keys=", ".join(f"{prefix}{k}" for k in extras)
+        )
+
+
+def _renamed(body: dict[str, object]) -> dict[str, object]:
+    """``invoice_number`` is Razorpay's alias of ``receipt``: it takes the first of their places."""
+    if "invoice_number" not in body:
+        return body
+    renamed: dict[str, object] = {}
+    for key, value in body.items():
+        if key in ("invoice_number", "receipt"):
+            renamed["receipt"] = body["invoice_number"]
+        else:
+            renamed[key] = value
+    return renamed
+
+
+def _flag(value: object, field: str) -> bool:
+    """Laravel's boolean rule: ``true``, ``false``, ``1``, ``0``, ``"1"``, ``"0"``."""
+    if type(value) is bool:
+        return value
+    if (type(value) is int and value in (0, 1)) or value in ("0", "1"):
+        return value in (1, "1")
+    raise errors.MUST_BE_BOOLEAN.error(field=field, attribute=v.attribute_label(field))
+
+
+def _draft(value: object) -> bool:
+    """Razorpay checks ``draft === '1'``; anything but ``"1"`` or ``"0"`` is invalid."""
+    if isinstance(value, str) and value in _DRAFT_VALUES:
+        return _DRAFT_VALUES[value]
+    raise errors.INVALID_SELECTION.error(field="draft", attribute="draft")
+
+
+def _currency(value: object) -> str:
+    if value is None or value == "":
+        raise errors.REQUIRED.error(field="currency", attribute="currency")
+    return amounts.get_currency(value).code
+
+
+def _line_item_elements(value: object, *, allow_empty: bool) -> tuple[dict[str, object], ...]:
+    if not isinstance(value, (list, tuple)):
+        raise errors.MUST_BE.error(field="line_items", attribute="line items", expected="an array")
+    if len(value) > limits.MAX_LINE_ITEMS:
+        raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
+    if not value and not allow_empty:
+        raise errors.LINE_ITEMS_EMPTY.error(field="line_items")
+    elements = []
+    for index, element in enumerate(value):
+        if not isinstance(element, Mapping) or not all(isinstance(k, str) for k in element):
+            raise errors.MUST_BE.error(
+                field=f"line_items[{index}]", attribute="line item", expected="an object"
+            )
+        item = dict(element)
+        if "unit_amount" in item:
+            # Razorpay renames unit_amount to amount before validating.
+            item = {("amount" if k == "unit_amount" else k): val for k, val in item.items()}
+        elements.append(item)
+    return tuple(elements)
+
+
+def _query_integer(value: object, field: str) -> int | None:
+    if value is None:
+        return None
+    digits = value.removeprefix("-") if isinstance(value, str) else ""
+    # 20 characters hold any int64; a longer string is refused by its length alone.
+    if 0 < len(digits) <= 20 and digits.isascii() and digits.isdigit():  # noqa: PLR2004
+        return int(str(value))
+    if type(value) is int:
+        return value
+    raise errors.MUST_BE.error(field=field, attribute=field, expected="an integer")
+
+
+def _query_text(value: object, field: str) -> str | None:
+    if value is None:
+        return None
+    if type(value) is int:
+        value = str(value)
+    return limits.check_text(value, field, maximum=_MAX_FILTER_LENGTH)
+
+
+def _text_of(value: object) -> str:
+    return value if isinstance(value, str) else repr(value)
+
+
+def _value(member: object) -> object:
+    return getattr(member, "value", member)
+
+
+def _get(data: Mapping[str, object], key: str) -> Any:  # noqa: ANN401 - the entities check types
+    if key not in data:
+        raise errors.REQUIRED.error(field=key, attribute=v.attribute_label(key))
+    return data[key]
+
+
+def _render_customer(customer: Customer | None) -> dict[str, Any]:
+    if customer is None:
+        return dict.fromkeys(CUSTOMER_DETAILS_KEYS)
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "email": customer.email,
+        "contact": customer.contact,
+        "gstin": customer.gstin,
+        "billing_address": _render_address(customer.billing_address),
+        "shipping_address": _render_address(customer.shipping_address),
+        "customer_name": customer.name,
+        "customer_email": customer.email,
+        "customer_contact": customer.contact,
+    }
+
+
+def _render_address(address: Address | None) -> dict[str, Any] | None:
+    if address is None:
+        return None
+    return {
+        "id": address.id,
+        "type": address.type.value,
+        "primary": address.primary,
+        "line1": address.line1,
+        "line2": address.line2,
+        "zipcode": address.zipcode,
+        "city": address.city,
+        "state": address.state,
+        "country": address.country,
+    }
+
+
+def _load_customer(value: object) -> Customer | None:
+    if value is None:
+        return None
+    data = _object(value, "customer_details")
+    fields = {key: data.get(key) for key in CUSTOMER_DETAILS_KEYS[:7]}
+    if all(field is None for field in fields.values()):
+        return None
+    customer = Customer(
+        id=fields["id"],  # type: ignore[arg-type]
+        name=fields["name"],  # type: ignore[arg-type]
+        email=fields["email"],  # type: ignore[arg-type]
+        contact=fields["contact"],  # type: ignore[arg-type]
+        gstin=fields["gstin"],  # type: ignore[arg-type]
+        billing_address=_load_address(fields["billing_address"], "billing_address"),
+        shipping_address=_load_address(fields["shipping_address"], "shipping_address"),
+    )
+    _check_derived(
+        data, _render_customer(customer), ("customer_name", "customer_email", "customer_contact")
+    )
+    return customer
+
+
+def _load_address(value: object, where: str) -> Address | None:
+    if value is None:
+        return None
+    data = _object(value, where)
+    return Address(**{key: _get(data, key) for key in ADDRESS_KEYS})
+
+
+def _load_line_item(value: object, currency: str, where: str) -> LineItem:
+    data = _object(value, where)
+    taxes = _get(data, "taxes")
+    if not isinstance(taxes, list) or len(taxes) > limits.MAX_TAXES:
+        raise errors.MUST_BE.error(field=f"{where}.taxes", attribute="taxes", expected="an array")
+    line = LineItem(
+        id=_get(data, "id"),
+        item_id=_get(data, "item_id"),
+        ref_id=data.get("ref_id"),  # type: ignore[arg-type]
+        ref_type=data.get("ref_type"),  # type: ignore[arg-type]
+        name=_get(data, "name"),
+        description=_get(data, "description"),
+        amount=_get(data, "amount"),
+        currency=_get(data, "currency") or currency,
+        type=_get(data, "type"),
+        tax_inclusive=_get(data, "tax_inclusive"),
+        hsn_code=_get(data, "hsn_code"),
+        sac_code=_get(data, "sac_code"),
+        tax_rate=_get(data, "tax_rate"),
+        unit=_get(data, "unit"),
+        quantity=_get(data, "quantity"),
+        taxes=tuple(_load_tax(tax, f"{where}.taxes[{n}]") for n, tax in enumerate(taxes)),
+    )
+    _check_derived(data, render_line_item(line), _LINE_DERIVED)
+    return line
+
+
+def _load_tax(value: object, where: str) -> Tax:
+    data = _object(value, where)
+    return Tax(**{key: _get(data, key) for key in TAX_ENTITY_KEYS if key != "tax_amount"})
+
+
+def _check_derived(
+    given: Mapping[str, object], rendered: Mapping[str, object], keys: tuple[str, ...]
+) -> None:
+    for key in keys:
+        if key in given and given[key] != rendered[key]:
+            raise errors.ENTITY_INCONSISTENT.error(field=key, attribute=key)
