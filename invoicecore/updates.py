@@ -30,6 +30,7 @@ __all__ = [
     "UPDATABLE_KEYS",
     "CustomerDirectory",
     "UpdatePlan",
+    "check_invoice_only_keys",
     "plan_update",
     "resolve_customer",
 ]
@@ -189,15 +190,23 @@ def _check_keys(status: Status, changes: object) -> Mapping[str, object]:
     extras = [key for key in changes if key not in accepted]
     if extras:
         raise errors.EXTRA_FIELDS.error(field=extras[0], keys=", ".join(extras))
-    if "amount" in changes:
+    check_invoice_only_keys(changes)
+    return changes
+
+
+def check_invoice_only_keys(body: Mapping[str, object]) -> None:
+    """Keys of payment links refused with their own messages, and the customer pair.
+
+    Shared by create and update, which Razorpay checks the same way.
+    """
+    if "amount" in body:
         raise errors.AMOUNT_NOT_FOR_INVOICE.error(field="amount")
-    if "first_payment_min_amount" in changes:
+    if "first_payment_min_amount" in body:
         raise errors.FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE.error(
             field="first_payment_min_amount"
         )
-    if "customer" in changes and "customer_id" in changes:
+    if "customer" in body and "customer_id" in body:
         raise errors.EITHER_CUSTOMER.error(field="customer_id")
-    return changes
 
 
 def resolve_customer(

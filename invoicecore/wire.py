@@ -34,6 +34,7 @@ from invoicecore.entities import (
     Order,
     Tax,
 )
+from invoicecore.updates import check_invoice_only_keys
 
 __all__ = [
     "ADDRESS_KEYS",
@@ -209,14 +210,7 @@ def parse_create(payload: object, *, at: int) -> CreateInvoice:
     kind = body.get("type", INVOICE_TYPE)
     if kind != INVOICE_TYPE:
         raise errors.NOT_A_VALID_TYPE.error(field="type", type=_text_of(kind))
-    if "amount" in body:
-        raise errors.AMOUNT_NOT_FOR_INVOICE.error(field="amount")
-    if "first_payment_min_amount" in body:
-        raise errors.FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE.error(
-            field="first_payment_min_amount"
-        )
-    if "customer_id" in body and "customer" in body:
-        raise errors.EITHER_CUSTOMER.error(field="customer_id")
+    check_invoice_only_keys(body)
     draft = _draft(body["draft"]) if "draft" in body else False
     currency = _currency(body.get("currency", "INR"))
     details = Details(
