@@ -5,6 +5,7 @@ Run: python benchmarks/evolve.py   (prints figures; nothing is asserted)
 
 from __future__ import annotations
 
+import argparse
 import timeit
 
 import attrs
@@ -19,10 +20,12 @@ Flat = attrs.make_class(
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20_000)
+    runs = parser.parse_args().runs
     flat = Flat()
     document = dict.fromkeys(FIELDS)
     invoice = issued()  # two line items, partial payments on
-    runs = 20_000
     rows = {
         "flat 40-field attrs.evolve (1 change)": lambda: attrs.evolve(flat, f3=1),
         "dict copy of 40 fields + 1 change": lambda: {**document, "f3": 1},

@@ -16,6 +16,7 @@ __all__ = [
     "AMOUNT_EXCEEDS_MAXIMUM",
     "AMOUNT_NOT_FOR_INVOICE",
     "AMOUNT_REQUIRED",
+    "CLOCK_WENT_BACK",
     "CONTACT_MISSING",
     "CURRENCY_MISMATCH",
     "CUSTOMER_REQUIRED",
@@ -33,6 +34,7 @@ __all__ = [
     "ITEM_WRONG_TYPE",
     "LINE_ITEMS_EMPTY",
     "LINE_ITEMS_REQUIRED",
+    "LINE_NOT_JSON",
     "MAX_LENGTH",
     "MAX_VALUE",
     "MESSAGES",
@@ -54,10 +56,12 @@ __all__ = [
     "OPERATION_NOT_ALLOWED",
     "PAYMENT_AMOUNT_MISMATCH",
     "PAYMENT_EXCEEDS_AMOUNT_DUE",
+    "RECEIPT_NOT_UNIQUE",
     "REQUIRED",
     "TAXES_EXCEED_GROSS",
     "TOO_MANY_ELEMENTS",
     "TOO_MANY_LINE_ITEMS",
+    "URL_NOT_FOUND",
     "InvalidRequestError",
     "InvoiceError",
     "Message",
@@ -248,6 +252,23 @@ ENTITY_INCONSISTENT: Final = _message(
 )
 TOO_MANY_ELEMENTS: Final = _message(
     "TOO_MANY_ELEMENTS", "The {attribute} may not have more than {maximum} items."
+)
+
+RECEIPT_NOT_UNIQUE: Final = _message(
+    "RECEIPT_NOT_UNIQUE", "receipt must be unique for each item : {receipt}"
+)
+
+# -- the replay protocol (invoicecore's own texts, Razorpay's 404 text) ----------
+URL_NOT_FOUND: Final = _message(
+    "URL_NOT_FOUND", "The requested URL was not found on the server.", NotFoundError
+)
+LINE_NOT_JSON: Final = _message(
+    "LINE_NOT_JSON", "The line is not valid JSON.", source="invoicecore"
+)
+CLOCK_WENT_BACK: Final = _message(
+    "CLOCK_WENT_BACK",
+    "The at may not be before the previous call's at ({previous}).",
+    source="invoicecore",
 )
 
 # -- payments -------------------------------------------------------------------

@@ -50,6 +50,7 @@ __all__ = [
     "parse_payment",
     "parse_update",
     "render_collection",
+    "render_customer_details",
     "render_error",
     "render_invoice",
     "render_line_item",
@@ -331,7 +332,7 @@ def render_invoice(invoice: Invoice) -> dict[str, Any]:
         "receipt": details.receipt,
         "invoice_number": details.receipt,
         "customer_id": invoice.customer_id,
-        "customer_details": _render_customer(invoice.customer),
+        "customer_details": render_customer_details(invoice.customer),
         "order_id": invoice.order_id,
         "line_items": [render_line_item(line) for line in invoice.line_items],
         "payment_id": invoice.payment_id,
@@ -629,7 +630,8 @@ def _get(data: Mapping[str, object], key: str) -> Any:  # noqa: ANN401 - the ent
     return data[key]
 
 
-def _render_customer(customer: Customer | None) -> dict[str, Any]:
+def render_customer_details(customer: Customer | None) -> dict[str, Any]:
+    """``customer_details``: ten keys, all null without a customer."""
     if customer is None:
         return dict.fromkeys(CUSTOMER_DETAILS_KEYS)
     return {
@@ -679,7 +681,9 @@ def _load_customer(value: object) -> Customer | None:
         shipping_address=_load_address(fields["shipping_address"], "shipping_address"),
     )
     _check_derived(
-        data, _render_customer(customer), ("customer_name", "customer_email", "customer_contact")
+        data,
+        render_customer_details(customer),
+        ("customer_name", "customer_email", "customer_contact"),
     )
     return customer
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
 from invoicecore import TRANSITIONS, Status
 from invoicecore.cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_states_prints_the_text_table_by_default(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,3 +80,39 @@ def test_python_dash_m_runs_the_states_command() -> None:
 
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith("stateDiagram-v2")
+
+
+def test_replay_reads_a_file_and_skips_blank_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "script.jsonl"
+    script.write_text(
+        '{"at": 1, "method": "POST", "path": "/v1/invoices", "body": {"draft": "1"}}\r\n\n'
+        '{"at": 2, "method": "GET", "path": "/v1/invoices/inv_00000000000001"}\n',
+        encoding="utf-8",
+    )
+
+    code = main(["replay", str(script)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert [json.loads(line)["body"]["status"] for line in lines] == ["draft", "draft"]
+
+
+def test_replay_of_a_missing_file_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["replay", "/nonexistent/script.jsonl"])
+
+    assert code == 2
+    assert capsys.readouterr().err.startswith(
+        "invoicecore replay: cannot read /nonexistent/script.jsonl"
+    )
+
+
+def test_replay_of_a_binary_file_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "binary.jsonl"
+    script.write_bytes(b"\xff\xfe\x00garbage\n")
+
+    assert main(["replay", str(script)]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err

@@ -135,4 +135,6 @@ def test_library_only_messages_are_marked_as_such() -> None:
         "NOTIFICATION_NOT_PENDING",
         "TAXES_EXCEED_GROSS",
         "ENTITY_INCONSISTENT",
+        "LINE_NOT_JSON",
+        "CLOCK_WENT_BACK",
     }

@@ -22,8 +22,10 @@ from invoicecore import (
     Notifications,
     Order,
     Tax,
+    book,
     commands,
     errors,
+    replay,
     wire,
 )
 from invoicecore.strategies import invoices, line_items
@@ -150,12 +152,18 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "wire.render_line_item": (wire.render_line_item, ("line",)),
     "wire.render_collection": (wire.render_collection, ("invoices",)),
     "wire.render_error": (wire.render_error, ("error",)),
+    "replay.replay": (lambda lines, book: list(replay.replay(lines, book=book)), ("lines", "book")),
+    "Replayer.step": (lambda line: replay.Replayer().step(line), ("line",)),
+    "Book.handle": (lambda call: book.Book().handle(call), ("call",)),
+    "book.Call": (book.Call, ("at", "method", "path", "body", "query")),
     "commands.create_invoice": (
         commands.create_invoice,
         ("command", "id", "at", "new_id", "customers", "items", "order_id", "short_url"),
     ),
 }
 POSITIONAL = {
+    "Replayer.step",
+    "Book.handle",
     "wire.parse_update",
     "wire.parse_payment",
     "wire.parse_fetch_query",

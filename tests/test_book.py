@@ -1,0 +1,203 @@
+"""The book in-process: idempotency, fetch multiple, indexes, expiry, the directories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from invoicecore import InvalidRequestError, InvoiceExpired, Status
+from invoicecore.book import Book, Call, CounterIds
+
+T = 1_700_000_000
+LINES = [{"name": "Book", "amount": 400}]
+
+
+def _call(book: Book, at: int, method: str, path: str, **extra: Any) -> Any:
+    response = book.handle(Call(at=at, method=method, path=path, **extra))
+    return response.status, response.body
+
+
+def _create(book: Book, at: int, **body: Any) -> dict[str, Any]:
+    status, entity = _call(book, at, "POST", "/v1/invoices", body={"draft": "1", **body})
+    assert status == 200, entity
+    return dict(entity)
+
+
+def test_the_same_idempotency_key_returns_the_existing_invoice() -> None:
+    book = Book()
+
+    first = _create(book, T, idempotency_key="k-1", line_items=LINES)
+    again = _create(book, T + 5, idempotency_key="k-1", line_items=LINES * 2)
+
+    assert again == first
+    assert len(book) == 1
+    _call(book, T + 6, "DELETE", f"/v1/invoices/{first['id']}")
+    assert _create(book, T + 7, idempotency_key="k-1")["id"] == "inv_00000000000002"
+
+
+def test_fetch_multiple_is_newest_first_paged_and_inclusive() -> None:
+    book = Book()
+    for n in range(5):
+        _create(book, T + 10 * n)
+
+    def ids(query: dict[str, Any]) -> list[str]:
+        _, body = _call(book, T + 100, "GET", "/v1/invoices", query=query)
+        assert body["count"] == len(body["items"])
+        return [item["id"][-1] for item in body["items"]]
+
+    assert ids({}) == ["5", "4", "3", "2", "1"]
+    assert ids({"count": 2, "skip": 1}) == ["4", "3"]
+    assert ids({"from": T + 10, "to": T + 30}) == ["4", "3", "2"]
+    assert ids({"from": str(T + 41)}) == []
+
+
+def test_the_customer_index_follows_customer_changes() -> None:
+    book = Book()
+    _call(book, T, "POST", "/v1/customers", body={"name": "Asha"})
+    _call(book, T, "POST", "/v1/customers", body={"name": "Ravi"})
+    invoice = _create(book, T + 1, customer_id="cust_00000000000001")
+
+    _call(
+        book,
+        T + 2,
+        "PATCH",
+        f"/v1/invoices/{invoice['id']}",
+        body={"customer_id": "cust_00000000000002"},
+    )
+
+    def count(customer_id: str) -> int:
+        _, body = _call(book, T + 3, "GET", "/v1/invoices", query={"customer_id": customer_id})
+        return int(body["count"])
+
+    assert (count("cust_00000000000001"), count("cust_00000000000002")) == (0, 1)
+
+
+def test_moving_expire_by_moves_the_expiry_and_partial_payment_stops_it() -> None:
+    book = Book()
+    body = {"customer": {"name": "Asha"}, "line_items": LINES, "partial_payment": True}
+    _call(book, T, "POST", "/v1/invoices", body={**body, "expire_by": T + 1000})
+    _call(book, T, "POST", "/v1/invoices", body={**body, "expire_by": T + 1000})
+    _call(book, T + 1, "PATCH", "/v1/invoices/inv_00000000000001", body={"expire_by": T + 5000})
+    _call(
+        book,
+        T + 2,
+        "POST",
+        "/sim/invoices/inv_00000000000002/payments",
+        body={"amount": 100, "payment_id": "pay_1"},
+    )
+
+    response = book.handle(Call(at=T + 1000, method="GET", path="/v1/invoices/inv_00000000000001"))
+    later = book.handle(Call(at=T + 5000, method="GET", path="/v1/invoices/inv_00000000000001"))
+
+    assert response.body["status"] == "issued"
+    assert book.get("inv_00000000000002").status is Status.PARTIALLY_PAID
+    assert (later.body["status"], later.body["expired_at"]) == ("expired", T + 5000)
+    assert later.events == (InvoiceExpired(invoice_id="inv_00000000000001", at=T + 5000),)
+
+
+def test_responses_carry_the_events() -> None:
+    book = Book()
+
+    response = book.handle(Call(at=T, method="POST", path="/v1/invoices", body={"draft": "1"}))
+
+    assert [event.name for event in response.events] == ["invoice.created"]
+
+
+def test_items_are_templates_for_line_items() -> None:
+    book = Book()
+
+    status, item = _call(
+        book, T, "POST", "/v1/items", body={"name": "Notebook", "amount": 25000, "unit": "piece"}
+    )
+    invoice = _create(book, T + 1, line_items=[{"item_id": item["id"], "quantity": 2}])
+
+    assert (status, item["id"], item["active"], item["unit_amount"]) == (
+        200,
+        "item_00000000000001",
+        True,
+        25000,
+    )
+    line = invoice["line_items"][0]
+    assert (line["item_id"], line["name"], line["unit"], line["gross_amount"]) == (
+        "item_00000000000001",
+        "Notebook",
+        "piece",
+        50000,
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "description"),
+    [
+        ("/v1/items", {"amount": 100}, "The name field is required."),
+        ("/v1/items", {"name": "Pen"}, "The amount field is required."),
+        ("/v1/items", {"name": "Pen", "amount": 50}, "The amount must be atleast INR 1.00"),
+        (
+            "/v1/items",
+            {"name": "Pen", "amount": 100, "currency": None},
+            "The currency field is required.",
+        ),
+        (
+            "/v1/items",
+            {"name": "Pen", "amount": 100, "colour": "red"},
+            "colour is/are not required and should not be sent",
+        ),
+        ("/v1/items", "Pen", "The body must be an object."),
+        ("/v1/customers", {"email": "a@example.com"}, "The name field is required."),
+        (
+            "/v1/customers",
+            {"id": "cust_1", "name": "A"},
+            "id is/are not required and should not be sent",
+        ),
+    ],
+)
+def test_directory_errors(path: str, body: Any, description: str) -> None:
+    book = Book()
+
+    status, answer = _call(book, T, "POST", path, body=body)
+
+    assert (status, answer["error"]["description"]) == (400, description)
+
+
+def test_a_customer_entity() -> None:
+    _, customer = _call(
+        Book(), T, "POST", "/v1/customers", body={"name": "Asha", "contact": "+9100"}
+    )
+
+    assert customer == {
+        "id": "cust_00000000000001",
+        "entity": "customer",
+        "name": "Asha",
+        "email": None,
+        "contact": "+9100",
+        "gstin": None,
+        "billing_address": None,
+        "shipping_address": None,
+        "notes": [],
+        "created_at": T,
+    }
+
+
+def test_calls_are_checked_values() -> None:
+    with pytest.raises(InvalidRequestError):
+        Call(at="now", method="GET", path="/v1/invoices")  # type: ignore[arg-type]
+    with pytest.raises(InvalidRequestError):
+        Book().handle("GET /v1/invoices")  # type: ignore[arg-type]
+
+
+def test_counter_ids_and_short_urls_are_deterministic() -> None:
+    ids = CounterIds()
+
+    assert [ids("inv"), ids("inv"), ids("li")] == [
+        "inv_00000000000001",
+        "inv_00000000000002",
+        "li_00000000000001",
+    ]
+    assert [ids.short_url() for _ in range(2)] == [
+        "https://rzp.io/i/0000001",
+        "https://rzp.io/i/0000002",
+    ]
+    fork = ids.fork()
+    fork("inv")
+    assert ids("inv") == "inv_00000000000003"

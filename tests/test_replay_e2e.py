@@ -1,0 +1,204 @@
+"""Scripts through the real CLI in a subprocess, compared line for line."""
+
+from __future__ import annotations
+
+import json
+
+from tests.replaying import call, error_line, run_cli
+
+T = 1_700_000_000
+CREATE_DRAFT = call(
+    T,
+    "POST",
+    "/v1/invoices",
+    body={"draft": "1", "line_items": [{"name": "Book", "amount": 400}]},
+)
+ISSUED_WITH_CONTACTLESS_CUSTOMER = call(
+    T,
+    "POST",
+    "/v1/invoices",
+    body={"customer": {"name": "Ravi"}, "line_items": [{"name": "Book", "amount": 400}]},
+)
+
+
+def test_every_endpoints_not_found() -> None:
+    paths = [
+        ("GET", "/v1/invoices/inv_x"),
+        ("PATCH", "/v1/invoices/inv_x"),
+        ("DELETE", "/v1/invoices/inv_x"),
+        ("POST", "/v1/invoices/inv_x/issue"),
+        ("POST", "/v1/invoices/inv_x/cancel"),
+        ("POST", "/v1/invoices/inv_x/notify_by/sms"),
+        ("POST", "/sim/invoices/inv_x/payments"),
+        ("POST", "/sim/invoices/inv_x/notifications/sms/sent"),
+    ]
+
+    lines = run_cli("\n".join(call(T, method, path, body={}) for method, path in paths))
+
+    assert lines == [error_line("The id provided does not exist", "id")] * len(paths)
+
+
+def test_operation_not_allowed_and_notify_checks() -> None:
+    script = [
+        ISSUED_WITH_CONTACTLESS_CUSTOMER,
+        call(T + 1, "POST", "/v1/invoices/inv_00000000000001/issue"),
+        call(T + 2, "DELETE", "/v1/invoices/inv_00000000000001"),
+        call(T + 3, "POST", "/v1/invoices/inv_00000000000001/notify_by/fax"),
+        call(T + 4, "POST", "/v1/invoices/inv_00000000000001/notify_by/sms"),
+        call(T + 5, "POST", "/v1/invoices/inv_00000000000001/notify_by/email"),
+        call(T + 6, "POST", "/v1/invoices/inv_00000000000001/cancel"),
+        call(T + 7, "POST", "/v1/invoices/inv_00000000000001/notify_by/sms"),
+        call(T + 8, "PATCH", "/v1/invoices/inv_00000000000001", body={"terms": "x"}),
+    ]
+
+    lines = run_cli("\n".join(script))
+
+    assert json.loads(lines[0])["body"]["status"] == "issued"
+    assert lines[1:] == [
+        error_line("Operation not allowed for Invoice in issued status."),
+        error_line("Operation not allowed for Invoice in issued status."),
+        error_line("fax is not a valid communication medium.", "medium"),
+        error_line("SMS can not be sent since contact number has not been provided.", "medium"),
+        error_line("Email can not be sent since email address has not been provided.", "medium"),
+        lines[6],
+        error_line("Operation not allowed for Invoice in cancelled status."),
+        error_line("terms is/are not required and should not be sent", "terms"),
+    ]
+    assert json.loads(lines[6])["body"]["status"] == "cancelled"
+
+
+def test_count_skip_and_query_errors() -> None:
+    queries = [{"count": 0}, {"count": "101"}, {"skip": -1}, {"count": "x"}, {"deleted": 1}]
+
+    lines = run_cli("\n".join(call(T, "GET", "/v1/invoices", query=q) for q in queries))
+
+    assert lines == [
+        error_line("The count must be at least 1.", "count"),
+        error_line("The count may not be greater than 100.", "count"),
+        error_line("The skip must be at least 0.", "skip"),
+        error_line("The count must be an integer.", "count"),
+        error_line("deleted is/are not required and should not be sent", "deleted"),
+    ]
+
+
+def test_receipt_uniqueness_is_held_and_freed() -> None:
+    script = [
+        call(T, "POST", "/v1/invoices", body={"draft": "1", "receipt": "R-1"}),
+        call(T + 1, "POST", "/v1/invoices", body={"draft": "1", "invoice_number": "R-1"}),
+        call(T + 2, "POST", "/v1/invoices", body={"draft": "1"}),
+        call(T + 3, "PATCH", "/v1/invoices/inv_00000000000002", body={"receipt": "R-1"}),
+        call(T + 4, "DELETE", "/v1/invoices/inv_00000000000001"),
+        call(T + 5, "PATCH", "/v1/invoices/inv_00000000000002", body={"receipt": "R-1"}),
+    ]
+
+    lines = run_cli("\n".join(script))
+
+    duplicate = error_line("receipt must be unique for each item : R-1", "receipt")
+    assert lines[1] == duplicate
+    assert lines[3] == duplicate
+    assert lines[4] == '{"status": 200, "body": []}'
+    assert json.loads(lines[5])["body"]["receipt"] == "R-1"
+
+
+def test_malformed_lines_clocks_and_unknown_paths_do_not_stop_the_script() -> None:
+    script = [
+        "{not json",
+        "[1, 2]",
+        json.dumps({"method": "GET", "path": "/v1/invoices"}),
+        json.dumps({"at": T, "path": "/v1/invoices"}),
+        json.dumps({"at": T, "method": "GET"}),
+        json.dumps({"at": "now", "method": "GET", "path": "/v1/invoices"}),
+        json.dumps({"at": T, "method": "GET", "path": "/v1/invoices", "verb": "x"}),
+        call(T + 10, "GET", "/v1/invoices"),
+        call(T + 5, "GET", "/v1/invoices"),
+        call(T + 10, "PUT", "/v1/invoices"),
+        call(T + 10, "GET", "/v2/invoices"),
+        "[" * 100_000,
+        "",
+        call(T + 11, "GET", "/v1/invoices", comment="still going"),
+    ]
+
+    lines = run_cli("\n".join(script))
+
+    empty = '{"status": 200, "body": {"entity": "collection", "count": 0, "items": []}}'
+    not_found = error_line("The requested URL was not found on the server.", None, 404)
+    assert lines == [
+        error_line("The line is not valid JSON."),
+        error_line("The line must be an object.", "line"),
+        error_line("The at field is required.", "at"),
+        error_line("The method field is required.", "method"),
+        error_line("The path field is required.", "path"),
+        error_line("The at must be an integer.", "at"),
+        error_line("verb is/are not required and should not be sent", "verb"),
+        empty,
+        error_line("The at may not be before the previous call's at (1700000010).", "at"),
+        not_found,
+        not_found,
+        error_line("The line is not valid JSON."),
+        empty,
+    ]
+
+
+def test_a_failed_call_allocates_no_id() -> None:
+    script = [
+        call(T, "POST", "/v1/invoices", body={"line_items": [{"name": "Book", "amount": 400}]}),
+        CREATE_DRAFT,
+    ]
+
+    lines = run_cli("\n".join(script))
+
+    assert lines[0] == error_line("customer is required.", "customer")
+    assert json.loads(lines[1])["body"]["id"] == "inv_00000000000001"
+    assert json.loads(lines[1])["body"]["line_items"][0]["id"] == "li_00000000000001"
+
+
+def test_delete_and_notify_bodies_and_payments() -> None:
+    script = [
+        call(
+            T,
+            "POST",
+            "/v1/invoices",
+            body={
+                "customer": {"name": "Ravi", "contact": "+919000000000"},
+                "partial_payment": True,
+                "line_items": [{"name": "Book", "amount": 400}],
+            },
+        ),
+        call(T + 1, "POST", "/v1/invoices/inv_00000000000001/notify_by/sms"),
+        call(
+            T + 2,
+            "POST",
+            "/sim/invoices/inv_00000000000001/payments",
+            body={"amount": 500, "payment_id": "pay_1"},
+        ),
+        call(
+            T + 3,
+            "POST",
+            "/sim/invoices/inv_00000000000001/payments",
+            body={"amount": "1", "payment_id": "pay_1"},
+        ),
+        call(
+            T + 4,
+            "POST",
+            "/sim/invoices/inv_00000000000001/payments",
+            body={"amount": 400, "payment_id": "pay_1"},
+        ),
+        call(
+            T + 5,
+            "POST",
+            "/sim/invoices/inv_00000000000001/payments",
+            body={"amount": 1, "payment_id": "pay_2"},
+        ),
+        call(T + 6, "GET", "/v1/invoices", query={"payment_id": "pay_1"}),
+    ]
+
+    lines = run_cli("\n".join(script))
+
+    assert lines[1] == '{"status": 200, "body": {"success": true}}'
+    assert lines[2] == error_line(
+        "Payment amount is greater than the amount due for order", "amount"
+    )
+    assert lines[3] == error_line("The amount must be an integer.", "amount")
+    assert json.loads(lines[4])["body"]["status"] == "paid"
+    assert lines[5] == error_line("Invoice is not payable in paid status.")
+    assert json.loads(lines[6])["body"]["count"] == 1
