@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_AMOUNT",
+    "MAX_ECHO",
     "MAX_QUANTITY",
     "attribute_label",
     "boolean",
     "check_integer",
+    "echo",
     "integer",
     "optional_integer",
     "optional_string",
@@ -39,6 +41,20 @@ def attribute_label(name: str) -> str:
     A path such as ``line_items[0].amount`` is named by its last key: ``amount``.
     """
     return name.rsplit(".", 1)[-1].split("[", 1)[0].replace("_", " ")
+
+
+MAX_ECHO: Final = 64
+"""At most this many characters of a bad value are echoed back in a message."""
+
+
+def echo(value: object) -> str:
+    """A bad value as a message may quote it: a string (cut at 64 characters), else its type.
+
+    Never ``repr``: an arbitrary object's ``repr`` can be huge, recurse or fail.
+    """
+    if isinstance(value, str):
+        return value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "..."
+    return type(value).__name__
 
 
 def check_integer(value: object, name: str, *, minimum: int = 0, maximum: int = MAX_AMOUNT) -> int:

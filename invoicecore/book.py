@@ -104,6 +104,7 @@ class Book:
         self._expiry: list[tuple[int, int, str]] = []
         self._customers: dict[str, Customer] = {}
         self._items: dict[str, Item] = {}
+        self._clock: int | None = None
         self._routes: tuple[tuple[str, re.Pattern[str], Callable[..., Response]], ...] = (
             ("POST", re.compile(r"/v1/invoices"), self._create),
             ("GET", re.compile(r"/v1/invoices"), self._fetch_many),
@@ -128,6 +129,10 @@ class Book:
         """Apply one call: sweep expiries up to ``call.at``, route, answer."""
         if not isinstance(call, Call):
             raise errors.MUST_BE.error(field="call", attribute="call", expected="a Call")
+        if self._clock is not None and call.at < self._clock:
+            refusal = errors.CLOCK_WENT_BACK.error(field="at", previous=self._clock)
+            return Response(status=400, body=wire.render_error(refusal))
+        self._clock = call.at
         expired = self.expire_due(call.at)
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(call.path)
@@ -152,6 +157,7 @@ class Book:
 
     def expire_due(self, at: int) -> tuple[Event, ...]:
         """Expire every issued invoice whose ``expire_by`` is at or before ``at``."""
+        at = v.check_integer(at, "at")
         events: list[Event] = []
         while self._expiry and self._expiry[0][0] <= at:
             expire_by, _, invoice_id = heapq.heappop(self._expiry)
@@ -160,7 +166,7 @@ class Book:
                 continue  # a stale entry: the invoice moved on
             if invoice.expire_by != expire_by:
                 continue  # its expiry was moved; a newer entry stands for it
-            outcome = transitions.expire(invoice, at=at)
+            outcome = transitions.expire(invoice, at=at)  # cannot fail: issued and due
             self._replace(invoice, outcome.invoice)
             events.extend(outcome.events)
         return tuple(events)
@@ -219,7 +225,7 @@ class Book:
 
     def _update(self, call: Call, invoice_id: str) -> Response:
         invoice = self.get(invoice_id)
-        command = wire.parse_update(call.body)
+        command = wire.parse_update(call.body, status=invoice.status)
         ids = self._ids.fork()
         issuing = command.changes.get("draft") is False and invoice.status is Status.DRAFT
         outcome = transitions.update(
@@ -346,17 +352,21 @@ class Book:
     def _replace(self, old: Invoice, new: Invoice) -> None:
         self._unindex(old)
         self._invoices[new.id] = new
-        self._index(new)
+        self._index(new, old)
 
-    def _index(self, invoice: Invoice) -> None:
+    def _index(self, invoice: Invoice, old: Invoice | None = None) -> None:
         seq = self._seq[invoice.id]
         for index, key in self._keys(invoice):
             bisect.insort(index.setdefault(key, []), seq)
         receipt = invoice.receipt
         if receipt is not None and invoice.status not in _FREES_RECEIPT:
             self._receipt_holder[receipt] = invoice.id
-        if invoice.status is Status.ISSUED and invoice.expire_by is not None:
-            heapq.heappush(self._expiry, (invoice.expire_by, seq, invoice.id))
+        expire_by = invoice.expire_by
+        unchanged = old is not None and old.status is Status.ISSUED and old.expire_by == expire_by
+        if invoice.status is Status.ISSUED and expire_by is not None and not unchanged:
+            # One entry per (issue, expire_by) pair: notes, notifications and the
+            # like leave the heap alone, so it grows with invoices, not with calls.
+            heapq.heappush(self._expiry, (expire_by, seq, invoice.id))
 
     def _unindex(self, invoice: Invoice) -> None:
         seq = self._seq[invoice.id]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import io
+import random
+import shlex
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,39 +29,67 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if arguments.command == "replay":
         return _replay(arguments.script)
+    if arguments.command == "fuzz":
+        return _fuzz(arguments.against, examples=arguments.examples, seed=arguments.seed)
     parser.print_help(sys.stderr)
     return 2
 
 
 def _replay(script: str) -> int:
-    """Stream the script through a fresh book, one flushed line per call."""
-    for stream in (sys.stdin, sys.stdout):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(encoding="utf-8")  # the protocol is UTF-8, whatever the locale
+    """Stream the script through a fresh book, one flushed line per call.
+
+    Lines are read as bytes and split on ``\\n`` alone, the same from a file and
+    from standard input; a line that is not UTF-8 gets its error line.
+    """
     try:
-        source = (
-            sys.stdin if script == "-" else Path(script).open(encoding="utf-8", newline="")  # noqa: SIM115 - closed below
-        )
+        source = sys.stdin.buffer if script == "-" else Path(script).open("rb")  # noqa: SIM115
     except OSError as error:
         sys.stderr.write(f"invoicecore replay: cannot read {script}: {error.strerror}\n")
         return 2
+    out = sys.stdout.buffer
     replayer = Replayer()
     try:
-        for line in source:
+        for raw in source:
+            line = raw.removesuffix(b"\n").removesuffix(b"\r")
             if line.strip():
-                sys.stdout.write(replayer.step(_decoded(line)) + "\n")
-                sys.stdout.flush()
-    except UnicodeDecodeError:
-        sys.stderr.write(f"invoicecore replay: {script} is not UTF-8 text\n")
-        return 2
+                out.write(replayer.step(line).encode("utf-8") + b"\n")
+                out.flush()
     finally:
-        if source is not sys.stdin:
+        if source is not sys.stdin.buffer:
             source.close()
     return 0
 
 
-def _decoded(line: str) -> str:
-    return line.removesuffix("\n").removesuffix("\r")
+def _fuzz(command: str, *, examples: int, seed: int | None) -> int:
+    """Compare COMMAND with the reference on generated scripts; 1 and the script on a difference."""
+    try:
+        from invoicecore import fuzzing  # noqa: PLC0415 - needs the testing extra
+    except ImportError:
+        sys.stderr.write("invoicecore fuzz needs Hypothesis: pip install 'invoicecore[testing]'\n")
+        return 2
+    argv = shlex.split(command)
+
+    def run_port(script: Sequence[str]) -> list[str]:
+        feed = "".join(line + "\n" for line in script).encode("utf-8")
+        try:
+            done = subprocess.run(argv, input=feed, capture_output=True, check=False, timeout=60)  # noqa: S603
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return [f"(the port did not run: {error})"]
+        # Split on newlines only: the protocol's line break is "\n".
+        lines = done.stdout.decode("utf-8", errors="replace").split("\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        if done.returncode != 0:
+            lines.append(f"(the port exited with status {done.returncode})")
+        return lines
+
+    rng = random.Random(seed)  # noqa: S311 - picks test scripts, not secrets
+    difference = fuzzing.find_difference(run_port, examples=examples, random=rng)
+    if difference is None:
+        sys.stdout.write(f"No difference in {examples} scripts.\n")
+        return 0
+    sys.stdout.write(fuzzing.side_by_side(difference))
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,4 +117,15 @@ def _parser() -> argparse.ArgumentParser:
         "in-memory book and print one JSON response line per call (docs/replay.md).",
     )
     replay.add_argument("script", help="the script's path, or - for standard input")
+    fuzz = commands.add_parser(
+        "fuzz",
+        help="compare a port with the reference on generated scripts (testing extra)",
+        description="Generate replay scripts, run each through the reference and through "
+        "COMMAND (any program that speaks the replay protocol on stdin and stdout), and on "
+        "the first difference shrink to a minimal script and print both outputs; exit 1. "
+        "Exit 0 when N scripts gave no difference (docs/ports.md).",
+    )
+    fuzz.add_argument("--against", required=True, metavar="COMMAND", help="the port's command")
+    fuzz.add_argument("--examples", type=int, default=500, metavar="N", help="scripts to try")
+    fuzz.add_argument("--seed", type=int, default=None, metavar="S", help="for a repeatable run")
     return parser

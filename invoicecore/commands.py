@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from invoicecore import _validators as v
 from invoicecore import errors, limits, transitions
 from invoicecore.entities import Customer, Details, Invoice, LineItem, Status
 from invoicecore.patch import Catalogue, IdSource, build_line_item, id_source
@@ -42,15 +43,19 @@ class CreateInvoice:
     send them (sending both is refused while parsing).
     """
 
-    draft: bool = False
-    currency: str = "INR"
-    details: Details = attrs.field(factory=Details)
-    sms_notify: bool = True
-    email_notify: bool = True
-    customer_id: str | None = None
-    customer: Mapping[str, object] | None = None
-    line_items: tuple[Mapping[str, object], ...] = ()
-    idempotency_key: str | None = None
+    draft: bool = attrs.field(default=False, validator=v.boolean)
+    currency: str = attrs.field(default="INR", validator=v.string)
+    details: Details = attrs.field(factory=Details, validator=v.instance_of(Details, "Details"))
+    sms_notify: bool = attrs.field(default=True, validator=v.boolean)
+    email_notify: bool = attrs.field(default=True, validator=v.boolean)
+    customer_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    customer: Mapping[str, object] | None = attrs.field(
+        default=None, validator=v.instance_of(Mapping, "an object", optional=True)
+    )
+    line_items: tuple[Mapping[str, object], ...] = attrs.field(
+        default=(), validator=v.tuple_of(Mapping, "objects")
+    )
+    idempotency_key: str | None = attrs.field(default=None, validator=v.optional_string)
 
 
 @attrs.frozen(kw_only=True)
@@ -72,17 +77,21 @@ class CapturePayment:
 class FetchQuery:
     """``GET /v1/invoices``: exact-match filters, an inclusive ``created_at`` range, a page."""
 
-    type: str | None = None
-    payment_id: str | None = None
-    receipt: str | None = None
-    customer_id: str | None = None
-    from_: int | None = None
-    to: int | None = None
-    count: int = FETCH_DEFAULT_COUNT
-    skip: int = 0
+    type: str | None = attrs.field(default=None, validator=v.optional_string)
+    payment_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    receipt: str | None = attrs.field(default=None, validator=v.optional_string)
+    customer_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    from_: int | None = attrs.field(default=None, validator=v.optional_integer())
+    to: int | None = attrs.field(default=None, validator=v.optional_integer())
+    count: int = attrs.field(
+        default=FETCH_DEFAULT_COUNT, validator=v.integer(minimum=1, maximum=FETCH_MAX_COUNT)
+    )
+    skip: int = attrs.field(default=0, validator=v.integer())
 
     def matches(self, invoice: Invoice) -> bool:
         """Whether ``invoice`` passes every filter (deleted invoices never do)."""
+        if not isinstance(invoice, Invoice):
+            raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
         if invoice.status is Status.DELETED:
             return False
         if self.type is not None and self.type != invoice.type:

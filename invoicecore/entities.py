@@ -8,6 +8,7 @@ small ones (see ``docs/design.md`` for the figures).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from functools import cached_property
@@ -120,6 +121,11 @@ class Notes(Mapping[str, NoteValue]):
                 raise errors.NOTES_NOT_A_DICTIONARY.error(field="notes")
             if not isinstance(value, _SCALARS):
                 raise errors.NOTES_VALUE_NOT_SCALAR.error(field="notes")
+            if isinstance(value, float) and not math.isfinite(value):
+                # NaN is not JSON and is not even equal to itself.
+                raise errors.MUST_BE.error(
+                    field="notes", attribute="notes value", expected="a finite number"
+                )
             data[key] = value
         object.__setattr__(self, "_items", data)
 

@@ -10,7 +10,7 @@ from typing import Final
 
 from invoicecore import amounts, errors
 from invoicecore.entities import Invoice, Status
-from invoicecore.transitions import MAX_LINE_ITEMS
+from invoicecore.limits import MAX_LINE_ITEMS
 
 __all__ = ["InvariantViolation", "check_invariants"]
 

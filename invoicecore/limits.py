@@ -132,4 +132,4 @@ def check_notes(value: object, field: str = "notes") -> Notes:
         if isinstance(note, str) and len(note) > MAX_NOTES_VALUE_LENGTH:
             raise errors.NOTES_VALUE_TOO_LONG.error(field=field)
         checked[key] = note
-    return Notes(checked)
+    return Notes(checked)  # refuses non-finite numbers

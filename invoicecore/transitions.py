@@ -653,5 +653,4 @@ def _check_medium(medium: object) -> Medium:
         return medium
     if isinstance(medium, str) and medium in Medium._value2member_map_:
         return Medium(medium)
-    raw = medium if isinstance(medium, str) else repr(medium)
-    raise errors.INVALID_MEDIUM.error(field="medium", medium=raw)
+    raise errors.INVALID_MEDIUM.error(field="medium", medium=v.echo(medium))

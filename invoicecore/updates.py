@@ -31,6 +31,7 @@ __all__ = [
     "CustomerDirectory",
     "UpdatePlan",
     "check_invoice_only_keys",
+    "check_update_keys",
     "plan_update",
     "resolve_customer",
 ]
@@ -142,7 +143,7 @@ def plan_update(
         raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
     v.check_integer(at, "at")
     new_id = id_source(new_id)
-    changes = _check_keys(invoice.status, changes)
+    changes = check_update_keys(invoice.status, changes)
 
     details: dict[str, object] = {}
     notifications = {}
@@ -182,8 +183,8 @@ def plan_update(
     return UpdatePlan(invoice=updated, keys=tuple(changes), issue=issue, line_items=lines)
 
 
-def _check_keys(status: Status, changes: object) -> Mapping[str, object]:
-    """The request-wide checks, before any value is looked at."""
+def check_update_keys(status: Status, changes: object) -> Mapping[str, object]:
+    """The request-wide checks of an update in ``status``, before any value is looked at."""
     if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
         raise errors.MUST_BE.error(field="changes", attribute="changes", expected="an object")
     accepted = UPDATABLE_KEYS.get(status, ())

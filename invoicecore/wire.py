@@ -32,9 +32,11 @@ from invoicecore.entities import (
     LineItem,
     Notifications,
     Order,
+    Status,
     Tax,
 )
-from invoicecore.updates import check_invoice_only_keys
+from invoicecore.invariants import check_invariants
+from invoicecore.updates import check_invoice_only_keys, check_update_keys
 
 __all__ = [
     "ADDRESS_KEYS",
@@ -210,7 +212,7 @@ def parse_create(payload: object, *, at: int) -> CreateInvoice:
     _refuse_extras(body, CREATE_KEYS, "")
     kind = body.get("type", INVOICE_TYPE)
     if kind != INVOICE_TYPE:
-        raise errors.NOT_A_VALID_TYPE.error(field="type", type=_text_of(kind))
+        raise errors.NOT_A_VALID_TYPE.error(field="type", type=v.echo(kind))
     check_invoice_only_keys(body)
     draft = _draft(body["draft"]) if "draft" in body else False
     currency = _currency(body.get("currency", "INR"))
@@ -242,19 +244,24 @@ def parse_create(payload: object, *, at: int) -> CreateInvoice:
         email_notify=_flag(body.get("email_notify", True), "email_notify"),
         customer_id=customer_id,
         customer=customer,
-        line_items=_line_item_elements(body.get("line_items", []), allow_empty=True),
+        line_items=_line_item_elements(body["line_items"], allow_empty=False)
+        if "line_items" in body
+        else (),
         idempotency_key=limits.check_text(
             body.get("idempotency_key"), "idempotency_key", maximum=_MAX_IDEMPOTENCY_KEY_LENGTH
         ),
     )
 
 
-def parse_update(payload: object) -> UpdateInvoice:
-    """An update request: aliases renamed, flags typed; the status's rules come later.
+def parse_update(payload: object, *, status: Status | None = None) -> UpdateInvoice:
+    """An update request: aliases renamed, flags typed, key order kept.
 
-    Key order is kept, so the extra-field error can list keys in request order.
+    With the invoice's ``status``, the keys that status does not accept are
+    refused first, before any value is typed, as Razorpay checks them.
     """
     body = _renamed(_object(payload, "body"))
+    if status is not None:
+        check_update_keys(Status(status), body)
     changes: dict[str, object] = {}
     for key, value in itertools.islice(body.items(), _scan_limit(CREATE_KEYS)):
         if key in ("sms_notify", "email_notify", "partial_payment"):
@@ -288,7 +295,7 @@ def parse_fetch_query(query: object) -> FetchQuery:
     _refuse_extras(params, FETCH_KEYS, "")
     kind = params.get("type")
     if kind is not None and kind != INVOICE_TYPE:
-        raise errors.NOT_A_VALID_TYPE.error(field="type", type=_text_of(kind))
+        raise errors.NOT_A_VALID_TYPE.error(field="type", type=v.echo(kind))
     count = _query_integer(params.get("count"), "count")
     if count is not None and count > FETCH_MAX_COUNT:
         raise errors.MAX_VALUE.error(field="count", attribute="count", maximum=FETCH_MAX_COUNT)
@@ -498,7 +505,12 @@ def load_invoice(entity: object) -> Invoice:
         ),
         idempotency_key=_get(data, "idempotency_key"),
     )
-    _check_derived(data, render_invoice(invoice), ("invoice_number", "customer_id", *_DERIVED))
+    _check_derived(
+        data,
+        render_invoice(invoice),
+        ("invoice_number", "customer_id", "amount_paid", "payment_id", *_DERIVED),
+    )
+    check_invariants(invoice)
     return invoice
 
 
@@ -613,11 +625,10 @@ def _query_text(value: object, field: str) -> str | None:
         return None
     if type(value) is int:
         value = str(value)
-    return limits.check_text(value, field, maximum=_MAX_FILTER_LENGTH)
-
-
-def _text_of(value: object) -> str:
-    return value if isinstance(value, str) else repr(value)
+    text = limits.check_text(value, field, maximum=_MAX_FILTER_LENGTH)
+    if text == "":
+        raise errors.MIN_LENGTH.error(field=field, attribute=v.attribute_label(field), minimum=1)
+    return text
 
 
 def _value(member: object) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Final
 
 from invoicecore import (
@@ -76,3 +77,23 @@ def invoice_in(status: Status) -> Invoice:
     if status is Status.PAID:
         return pay(invoice, amount=600, payment_id="pay_00000000000001", at=T0 + 20).invoice
     return invoice
+
+
+def reference_amount(lines: tuple[LineItem, ...]) -> int | None:
+    """The invoice amount by the reference's formula (section 5.1), written out again here.
+
+    Independent of ``invoicecore.amounts``: Fractions, PHP rounding, the rates in basis points.
+    """
+    if not lines:
+        return None
+    net = Fraction(0)
+    for line in lines:
+        gross = line.amount * line.quantity
+        flat = sum(t.rate * line.quantity for t in line.taxes if t.rate_type == "flat")
+        rates = sum(Fraction(t.rate, 10_000) for t in line.taxes if t.rate_type == "percentage")
+        if line.tax_inclusive:
+            net += gross
+            continue
+        net += gross + flat + gross * rates
+    whole, rest = divmod(net.numerator, net.denominator)
+    return whole + (1 if 2 * rest >= net.denominator else 0)

@@ -201,3 +201,41 @@ def test_counter_ids_and_short_urls_are_deterministic() -> None:
     fork = ids.fork()
     fork("inv")
     assert ids("inv") == "inv_00000000000003"
+
+
+def test_the_book_refuses_a_clock_that_goes_back() -> None:
+    book = Book()
+    _create(book, 2000)
+
+    status, body = _call(book, 1000, "POST", "/v1/invoices", body={"draft": "1"})
+
+    assert (status, body["error"]["description"]) == (
+        400,
+        "The at may not be before the previous call's at (2000).",
+    )
+    assert len(book) == 1
+
+
+def test_the_expiry_heap_grows_with_invoices_not_with_calls() -> None:
+    book = Book()
+    body = {
+        "customer": {"name": "Asha", "contact": "+9100"},
+        "line_items": LINES,
+        "expire_by": T + 10_000,
+    }
+    _call(book, T, "POST", "/v1/invoices", body=body)
+
+    for n in range(50):
+        _call(book, T + n, "POST", "/v1/invoices/inv_00000000000001/notify_by/sms")
+        _call(book, T + n, "PATCH", "/v1/invoices/inv_00000000000001", body={"notes": {"n": n}})
+
+    assert len(book._expiry) == 1
+    _call(book, T + 60, "PATCH", "/v1/invoices/inv_00000000000001", body={"expire_by": T + 20_000})
+    assert len(book._expiry) == 2
+
+
+def test_expire_due_checks_its_clock() -> None:
+    with pytest.raises(InvalidRequestError) as raised:
+        Book().expire_due("later")  # type: ignore[arg-type]
+
+    assert raised.value.description == "The at must be an integer."

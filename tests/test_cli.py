@@ -11,6 +11,7 @@ import pytest
 
 from invoicecore import TRANSITIONS, Status
 from invoicecore.cli import main
+from tests.replaying import run_cli
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -108,11 +109,31 @@ def test_replay_of_a_missing_file_says_so(capsys: pytest.CaptureFixture[str]) ->
     )
 
 
-def test_replay_of_a_binary_file_says_so(
+def test_a_line_that_is_not_utf8_gets_its_error_and_the_script_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    script = tmp_path / "binary.jsonl"
-    script.write_bytes(b"\xff\xfe\x00garbage\n")
+    script = tmp_path / "mixed.jsonl"
+    script.write_bytes(
+        b'{"at": 1, "method": "POST", "path": "/v1/invoices", "body": {"draft": "1"}}\n'
+        b"\xff\xfe garbage\n"
+        b'{"at": 2, "method": "GET", "path": "/v1/invoices/inv_00000000000001"}\n'
+    )
 
-    assert main(["replay", str(script)]) == 2
-    assert "is not UTF-8 text" in capsys.readouterr().err
+    code = main(["replay", str(script)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert [json.loads(line)["status"] for line in lines] == [200, 400, 200]
+    assert json.loads(lines[1])["body"]["error"]["description"] == "The line is not valid JSON."
+
+
+def test_lone_surrogates_and_unicode_line_breaks_stay_on_one_line() -> None:
+    script = (
+        '{"at": 1, "method": "POST", "path": "/v1/invoices", '
+        '"body": {"draft": "1", "notes": {"a": "\\ud800", "b": "x\u2028y"}}}'
+    )
+
+    (line,) = run_cli(script)  # splitlines() would split an unescaped U+2028
+
+    assert json.loads(line)["body"]["notes"] == {"a": "\ud800", "b": "x\u2028y"}
+    assert "\\u2028" in line

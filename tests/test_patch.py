@@ -28,7 +28,7 @@ from invoicecore import (
 )
 from invoicecore.patch import build_line_item
 from invoicecore.strategies import invoices
-from tests.helpers import T0
+from tests.helpers import T0, reference_amount
 
 AT = T0 + 100
 
@@ -155,6 +155,7 @@ def test_any_patch_keeps_drops_and_adds_exactly(invoice: Invoice, data: st.DataO
                 assert getattr(line, field.name) == getattr(old[line.id], field.name)
     fresh = invoice_totals(line_totals(line) for line in result)
     assert outcome.invoice.totals == fresh
+    assert outcome.invoice.amount == reference_amount(result)
 
 
 @given(invoices(max_line_items=4), st.data())

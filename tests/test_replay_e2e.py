@@ -202,3 +202,125 @@ def test_delete_and_notify_bodies_and_payments() -> None:
     assert json.loads(lines[4])["body"]["status"] == "paid"
     assert lines[5] == error_line("Invoice is not payable in paid status.")
     assert json.loads(lines[6])["body"]["count"] == 1
+
+
+def test_the_reference_errors_a_new_integration_meets() -> None:
+    issued = {"customer": {"name": "Ravi"}, "line_items": [{"name": "Book", "amount": 400}]}
+    script = [
+        call(T, "POST", "/v1/invoices", body=issued),
+        call(
+            T,
+            "POST",
+            "/sim/invoices/inv_00000000000001/payments",
+            body={"amount": 100, "payment_id": "pay_1"},
+        ),
+        call(
+            T,
+            "POST",
+            "/v1/invoices",
+            body={
+                **issued,
+                "currency": "USD",
+                "line_items": [{"name": "B", "amount": 400, "currency": "INR"}],
+            },
+        ),
+        call(
+            T, "POST", "/v1/invoices", body={"draft": "1", "customer_id": "cust_1", "customer": {}}
+        ),
+        call(T, "POST", "/v1/invoices", body={"draft": "1", "amount": 100}),
+        call(T, "POST", "/v1/invoices", body={"draft": "1", "first_payment_min_amount": 100}),
+        call(T, "POST", "/v1/invoices", body={"draft": "1", "type": "link"}),
+        call(
+            T,
+            "POST",
+            "/v1/invoices",
+            body={"draft": "1", "line_items": [{"name": "x", "amount": 100}] * 51},
+        ),
+        call(
+            T, "POST", "/v1/invoices", body={"draft": "1", "notes": {str(n): n for n in range(16)}}
+        ),
+        call(T, "POST", "/v1/invoices", body={"draft": "1", "notes": {"k" * 256: 1}}),
+        call(T, "POST", "/v1/invoices", body={"draft": "1", "notes": {"k": "v" * 513}}),
+        call(T, "POST", "/v1/invoices", body={"draft": "1", "notes": {"k": [1]}}),
+        call(T, "POST", "/v1/invoices", body={"draft": "1", "notes": "text"}),
+        call(
+            T,
+            "POST",
+            "/v1/invoices",
+            body={
+                "draft": "1",
+                "line_items": [{"name": "x", "amount": 100, "hsn_code": "1", "sac_code": "2"}],
+            },
+        ),
+        call(T, "POST", "/v1/items", body={"name": "Old", "amount": 100, "active": False}),
+        call(
+            T,
+            "POST",
+            "/v1/invoices",
+            body={"draft": "1", "line_items": [{"item_id": "item_00000000000001"}]},
+        ),
+        call(T, "POST", "/v1/invoices", body={"draft": "1"}),
+        call(T, "PATCH", "/v1/invoices/inv_00000000000002", body={"line_items": []}),
+        call(T, "POST", "/sim/invoices/inv_00000000000001/notifications/sms/sent"),
+        call(T, "POST", "/sim/invoices/inv_00000000000001/notifications/fax/sent"),
+    ]
+
+    lines = run_cli("\n".join(script))
+
+    assert lines[1:] == [
+        error_line(
+            "Your payment amount is different from your order amount. "
+            "To pay successfully, please try using right amount.",
+            "amount",
+        ),
+        error_line(
+            "Currency of all items should be the same as of the invoice.", "line_items[0].currency"
+        ),
+        error_line("Either of customer_id or customer must be sent in input", "customer_id"),
+        error_line("amount can be only sent for ecod or link types.", "amount"),
+        error_line(
+            "First payment min amount can be only sent for ecod or link types.",
+            "first_payment_min_amount",
+        ),
+        error_line("Not a valid type: link", "type"),
+        error_line("The invoice may not have more than 50 items in total.", "line_items"),
+        error_line("Number of fields in notes should be less than or equal to 15", "notes"),
+        error_line("Notes key cannot be greater 255 characters", "notes"),
+        error_line("Notes value cannot be greater 512 characters", "notes"),
+        error_line("Notes values themselves should not be an array", "notes"),
+        error_line("Notes should be provided as a dictionary", "notes"),
+        error_line("Both hsn_code and sac_code cannot be present", "line_items[0].hsn_code"),
+        lines[14],
+        error_line("Item cannot be used as it is inactive", "line_items[0].item_id"),
+        lines[16],
+        error_line("The line items must have at least 1 items.", "line_items"),
+        lines[18],
+        error_line("fax is not a valid communication medium.", "medium"),
+    ]
+    assert json.loads(lines[14])["body"]["id"] == "item_00000000000001"
+    assert json.loads(lines[16])["body"]["id"] == "inv_00000000000002"
+    assert json.loads(lines[18])["body"]["sms_status"] == "sent"
+
+
+def test_marking_a_notification_twice_and_the_expiry_sweep() -> None:
+    body = {
+        "customer": {"name": "Ravi", "contact": "+9100"},
+        "line_items": [{"name": "Book", "amount": 400}],
+        "expire_by": T + 900,
+    }
+    script = [
+        call(T, "POST", "/v1/invoices", body=body),
+        call(T + 1, "POST", "/sim/invoices/inv_00000000000001/notifications/sms/sent"),
+        call(T + 2, "POST", "/sim/invoices/inv_00000000000001/notifications/sms/sent"),
+        call(T + 899, "GET", "/v1/invoices/inv_00000000000001"),
+        call(T + 900, "GET", "/v1/invoices/inv_00000000000001"),
+    ]
+
+    lines = run_cli("\n".join(script))
+
+    assert lines[2] == error_line(
+        "There is no pending sms notification for this invoice.", "medium"
+    )
+    assert json.loads(lines[3])["body"]["status"] == "issued"
+    expired = json.loads(lines[4])["body"]
+    assert (expired["status"], expired["expired_at"]) == ("expired", T + 900)

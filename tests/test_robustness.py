@@ -155,6 +155,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "replay.replay": (lambda lines, book: list(replay.replay(lines, book=book)), ("lines", "book")),
     "Replayer.step": (lambda line: replay.Replayer().step(line), ("line",)),
     "Book.handle": (lambda call: book.Book().handle(call), ("call",)),
+    "FetchQuery.matches": (lambda invoice: commands.FetchQuery().matches(invoice), ("invoice",)),
+    "Book.expire_due": (lambda at: book.Book().expire_due(at), ("at",)),
     "book.Call": (book.Call, ("at", "method", "path", "body", "query")),
     "commands.create_invoice": (
         commands.create_invoice,
@@ -162,6 +164,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     ),
 }
 POSITIONAL = {
+    "FetchQuery.matches",
+    "Book.expire_due",
     "Replayer.step",
     "Book.handle",
     "wire.parse_update",
@@ -184,7 +188,19 @@ POSITIONAL = {
 
 ENTITIES: dict[type, tuple[str, ...]] = {
     cls: tuple(field.name for field in __import__("attrs").fields(cls))
-    for cls in (Address, Customer, Tax, LineItem, Lifecycle, Order, Notifications, Details, Invoice)
+    for cls in (
+        Address,
+        Customer,
+        Tax,
+        LineItem,
+        Lifecycle,
+        Order,
+        Notifications,
+        Details,
+        Invoice,
+        commands.CreateInvoice,
+        commands.FetchQuery,
+    )
 }
 
 

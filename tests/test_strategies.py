@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -9,8 +12,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from invoicecore import CURRENCIES, AddressType, Invoice, LineItem, Status, check_invariants
-from invoicecore.strategies import addresses, amounts, invoices, line_items, media
+from invoicecore import (
+    CURRENCIES,
+    UPDATABLE_KEYS,
+    AddressType,
+    Invoice,
+    LineItem,
+    Status,
+    check_invariants,
+    update,
+    wire,
+)
+from invoicecore.commands import create_invoice
+from invoicecore.replay import replay
+from invoicecore.strategies import (
+    START,
+    addresses,
+    amounts,
+    call_scripts,
+    create_payloads,
+    invoices,
+    line_items,
+    media,
+    update_payloads,
+)
+from tests.helpers import invoice_in
 
 
 @pytest.mark.parametrize("status", list(Status))
@@ -71,5 +97,80 @@ def test_addresses_have_the_asked_type(address: Any, medium: Any) -> None:
     ],
 )
 def test_bad_options_raise_invalid_argument(make: Any) -> None:
+    with pytest.raises(InvalidArgument):
+        make()
+
+
+@given(create_payloads())
+def test_create_payloads_are_valid(payload: dict[str, Any]) -> None:
+    command = wire.parse_create(payload, at=START)
+
+    outcome = create_invoice(
+        command,
+        id="inv_1",
+        at=START,
+        new_id=lambda prefix: f"{prefix}_1",
+        order_id="order_1",
+        short_url="https://rzp.io/i/x",
+    )
+
+    assert outcome.invoice.status is (Status.DRAFT if command.draft else Status.ISSUED)
+
+
+@given(st.data())
+def test_update_payloads_are_valid_for_the_invoice_status(data: st.DataObject) -> None:
+    status = data.draw(st.sampled_from([s for s in Status if s is not Status.DELETED]))
+    invoice = data.draw(invoices(status=status))
+    payload = data.draw(update_payloads(invoice))
+    ids = iter(range(1, 1000))
+
+    command = wire.parse_update(payload, status=invoice.status)
+    outcome = update(
+        invoice, command.changes, at=invoice.created_at, new_id=lambda p: f"{p}_n{next(ids)}"
+    )
+
+    assert set(payload) <= set(UPDATABLE_KEYS[invoice.status])
+    assert outcome.invoice.status is invoice.status
+
+
+@given(call_scripts())
+def test_call_scripts_start_with_a_create_and_the_clock_never_goes_back(script: list[str]) -> None:
+    answers = [json.loads(line) for line in replay(script)]
+    first = json.loads(script[0])
+    clocks = [json.loads(line)["at"] for line in script if line.startswith('{"at"')]
+
+    assert (first["method"], first["path"]) == ("POST", "/v1/invoices")
+    assert clocks == sorted(clocks)
+    assert len(answers) == len(script)
+    assert all(answer["status"] in (200, 400, 404) for answer in answers)
+    assert "The at may not be before" not in json.dumps(answers)
+
+
+def test_from_type_works_through_the_entry_point_alone() -> None:
+    code = (
+        "from hypothesis import strategies as st\n"
+        "from invoicecore import Customer, Invoice, LineItem\n"
+        "print([type(st.from_type(t).example()).__name__ for t in (Invoice, LineItem, Customer)])\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "['Invoice', 'LineItem', 'Customer']"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: create_payloads(at=-1), id="negative-at"),
+        pytest.param(lambda: create_payloads(draft="1"), id="draft-string"),  # type: ignore[arg-type]
+        pytest.param(lambda: update_payloads("inv_1"), id="not-an-invoice"),  # type: ignore[arg-type]
+        pytest.param(lambda: call_scripts(max_calls=0), id="no-calls"),
+        pytest.param(lambda: update_payloads(invoice_in(Status.DELETED)), id="deleted-invoice"),
+        pytest.param(lambda: call_scripts(invalid=1), id="invalid-int"),  # type: ignore[arg-type]
+    ],
+)
+def test_more_bad_options_raise_invalid_argument(make: Any) -> None:
     with pytest.raises(InvalidArgument):
         make()

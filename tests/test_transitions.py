@@ -138,6 +138,24 @@ EXPECTED: dict[tuple[Status, Operation], Status | str] = {
     (S.DELETED, Op.MARK_NOTIFICATION_SENT): _NA.format("deleted"),
 }
 
+# The timestamp each allowed operation sets; every other timestamp stays as it was.
+STAMPS: dict[Operation, dict[str, int]] = {
+    Op.ISSUE: {"issued_at": AT},
+    Op.CANCEL: {"cancelled_at": AT},
+    Op.EXPIRE: {"expired_at": EXPIRE_BY},
+}
+
+
+def _timestamps(invoice: Invoice) -> dict[str, int | None]:
+    lifecycle = invoice.lifecycle
+    return {
+        "issued_at": lifecycle.issued_at,
+        "paid_at": lifecycle.paid_at,
+        "cancelled_at": lifecycle.cancelled_at,
+        "expired_at": lifecycle.expired_at,
+    }
+
+
 CELLS = [
     pytest.param(status, operation, id=f"{status}-{operation}") for (status, operation) in EXPECTED
 ]
@@ -159,6 +177,7 @@ def test_each_cell_of_the_lifecycle(status: Status, operation: Operation) -> Non
         outcome = RUN[operation](invoice)
         assert outcome.invoice.status is expected
         assert expected in TRANSITIONS[operation].targets_from(status)
+        assert _timestamps(outcome.invoice) == {**_timestamps(before), **STAMPS.get(operation, {})}
     else:
         with pytest.raises(OperationNotAllowedError) as raised:
             RUN[operation](invoice)

@@ -579,3 +579,79 @@ def test_a_line_item_render_of_a_seed_matches_its_amounts() -> None:
         400,
         400,
     )
+
+
+def _deep(depth: int) -> list[Any]:
+    nested: list[Any] = []
+    for _ in range(depth):
+        nested = [nested]
+    return nested
+
+
+def test_update_keys_are_checked_before_values_when_the_status_is_known() -> None:
+    with pytest.raises(InvoiceError) as raised:
+        wire.parse_update({"sms_notify": "yes", "draft": 1}, status=Status.ISSUED)
+
+    assert (
+        raised.value.description == "sms_notify, draft is/are not required and should not be sent"
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "description"),
+    [
+        pytest.param({"type": _deep(100_000)}, "Not a valid type: list", id="deep"),
+        pytest.param({"type": "x" * 10_000}, "Not a valid type: " + "x" * 64 + "...", id="long"),
+        pytest.param(
+            {"line_items": []}, "The line items must have at least 1 items.", id="empty-lines"
+        ),
+        pytest.param(
+            {"draft": "1", "notes": {"a": float("nan")}},
+            "The notes value must be a finite number.",
+            id="nan",
+        ),
+    ],
+)
+def test_echoed_values_are_short_and_odd_values_refused(
+    payload: dict[str, Any], description: str
+) -> None:
+    with pytest.raises(InvoiceError) as raised:
+        wire.parse_create(payload, at=T0)
+
+    assert raised.value.description == description
+
+
+def test_an_empty_receipt_filter_is_refused() -> None:
+    with pytest.raises(InvoiceError) as raised:
+        wire.parse_fetch_query({"receipt": ""})
+
+    assert raised.value.description == "The receipt must be at least 1 characters."
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        pytest.param(
+            {"order_id": None, "amount_paid": None, "amount_due": None, "payment_id": "pay_9"},
+            "ENTITY_INCONSISTENT",
+            "payment_id",
+            id="payment-no-order",
+        ),
+        pytest.param(
+            {"order_id": None, "amount_paid": 100},
+            "ENTITY_INCONSISTENT",
+            "amount_paid",
+            id="paid-no-order",
+        ),
+        pytest.param({"status": "paid"}, "INVARIANT_VIOLATION", None, id="paid-without-paid-at"),
+    ],
+)
+def test_loading_refuses_invoices_no_sequence_of_calls_could_make(
+    changes: dict[str, Any], code: str, field: str | None
+) -> None:
+    entity = {**wire.render_invoice(invoice_in(Status.ISSUED)), **changes}
+
+    with pytest.raises(InvoiceError) as raised:
+        wire.load_invoice(entity)
+
+    assert (raised.value.code, raised.value.field) == (code, field)
