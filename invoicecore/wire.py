@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
@@ -531,9 +531,16 @@ _LINE_DERIVED: Final = ("unit_amount", "gross_amount", "tax_amount", "taxable_am
 
 
 def _object(value: object, name: str) -> dict[str, object]:
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+    if not _is_object(value):
         raise errors.MUST_BE.error(field=name or None, attribute=name, expected="an object")
-    return dict(value)
+    return dict(cast("Mapping[str, object]", value))
+
+
+def _is_object(value: object) -> bool:
+    """A mapping with string keys (``json.loads`` gives only those, so check cheaply)."""
+    if type(value) is not dict and not isinstance(value, Mapping):
+        return False
+    return all(map(isinstance, value, itertools.repeat(str)))
 
 
 def _scan_limit(keys: tuple[str, ...]) -> int:
@@ -596,11 +603,11 @@ def _line_item_elements(value: object, *, allow_empty: bool) -> tuple[dict[str, 
         raise errors.LINE_ITEMS_EMPTY.error(field="line_items")
     elements = []
     for index, element in enumerate(value):
-        if not isinstance(element, Mapping) or not all(isinstance(k, str) for k in element):
+        if not _is_object(element):
             raise errors.MUST_BE.error(
                 field=f"line_items[{index}]", attribute="line item", expected="an object"
             )
-        item = dict(element)
+        item: dict[str, object] = dict(element)
         if "unit_amount" in item:
             # Razorpay renames unit_amount to amount before validating.
             item = {("amount" if k == "unit_amount" else k): val for k, val in item.items()}

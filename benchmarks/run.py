@@ -1,0 +1,381 @@
+"""Every benchmark beside its floor, measured in the same run; prints one table.
+
+Run: python benchmarks/run.py            (the figures for docs/performance.md)
+     python benchmarks/run.py --quick    (tiny sizes: CI's smoke run, figures not checked)
+
+Speed is judged by ratios to a floor measured in the same process, interleaved
+with the subject, because these machines are noisy. Nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import tracemalloc
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from invoicecore import (
+    Customer,
+    Details,
+    LineItem,
+    Medium,
+    cancel,
+    create,
+    issue,
+    notify,
+    pay,
+    update,
+    wire,
+)
+from invoicecore.book import Book, Call
+from invoicecore.replay import replay
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from invoicecore import Invoice
+
+T = 1_700_000_000
+FLAT_FIELDS = [f"field_{n}" for n in range(40)]
+Flat = attrs.make_class(
+    "Flat", dict.fromkeys(FLAT_FIELDS, attrs.field(default=None)), frozen=True, kw_only=True
+)
+Row = tuple[str, float, str, float, str, str]  # name, figure, floor name, floor, goal, verdict
+
+
+def best(call: Callable[[], object], number: int, repeat: int = 7) -> float:
+    """Seconds per call, the best of ``repeat`` rounds."""
+    return min(timeit.repeat(call, number=number, repeat=repeat)) / number
+
+
+def paired(
+    subject: Callable[[], object], floor: Callable[[], object], number: int
+) -> tuple[float, float]:
+    """Subject and floor measured in alternating rounds, so both see the same machine."""
+    subjects, floors = [], []
+    for _ in range(7):
+        subjects.append(best(subject, number, repeat=1))
+        floors.append(best(floor, number, repeat=1))
+    return min(subjects), min(floors)
+
+
+def lines(count: int) -> tuple[LineItem, ...]:
+    return tuple(
+        LineItem(id=f"li_{n:014d}", name=f"Book {n}", amount=40_000 + n)
+        for n in range(1, count + 1)
+    )
+
+
+def draft(count: int = 5) -> Invoice:
+    customer = Customer(id="cust_1", name="Asha", email="asha@example.com", contact="+9100")
+    return create(
+        id="inv_1",
+        at=T,
+        customer=customer,
+        line_items=lines(count),
+        details=Details(partial_payment=True),
+        draft=True,
+    ).invoice
+
+
+def transitions(number: int) -> list[Row]:
+    flat = Flat()
+    document = dict.fromkeys(FLAT_FIELDS)
+    base = draft()
+    issued = issue(base, at=T + 1, order_id="order_1", short_url="https://rzp.io/i/x").invoice
+    subjects = {
+        "issue": lambda: issue(base, at=T + 1, order_id="order_1", short_url="https://rzp.io/i/x"),
+        "pay (partial)": lambda: pay(issued, amount=100, payment_id="pay_1", at=T + 2),
+        "cancel": lambda: cancel(issued, at=T + 2),
+        "notify": lambda: notify(issued, medium=Medium.SMS, at=T + 2),
+    }
+    rows: list[Row] = []
+    for name, subject in subjects.items():
+        figure, evolve = paired(subject, lambda: attrs.evolve(flat, field_3=1), number)
+        _, copy = paired(subject, lambda: {**document, "field_3": 1}, number)
+        rows.append(
+            (
+                f"transition: {name}",
+                figure,
+                "flat 40-field evolve",
+                evolve,
+                "< 1x",
+                _verdict(figure / evolve < 1),
+            )
+        )
+        rows.append(
+            (
+                f"transition: {name}",
+                figure,
+                "dict copy, 40 fields",
+                copy,
+                "<= 5x (stretch)",
+                _verdict(figure / copy <= 5),
+            )
+        )
+    return rows
+
+
+def patches(number: int) -> list[Row]:
+    costs = {}
+    for size in (5, 20, 50):
+        invoice = draft(size)
+        payload = [{"id": line.id, "quantity": 2} for line in invoice.line_items]
+        costs[size] = best(
+            lambda invoice=invoice, payload=payload: update(
+                invoice, {"line_items": payload}, at=T + 5
+            ),
+            number,
+        )
+    return [
+        (
+            f"patch-replace, {size} line items",
+            costs[size],
+            "patch of 5",
+            costs[5],
+            "linear; 50 <= 12x 5",
+            _verdict(costs[50] / costs[5] <= 12),
+        )
+        for size in (20, 50)
+    ] + [("patch-replace, 5 line items", costs[5], "-", costs[5], "", "")]
+
+
+def wire_costs(number: int) -> list[Row]:
+    invoice = issue(draft(), at=T + 1, order_id="order_1", short_url="https://rzp.io/i/x").invoice
+    document = wire.render_invoice(invoice)
+    payload = {
+        "customer": {"name": "Asha", "email": "asha@example.com"},
+        "line_items": [{"name": f"Book {n}", "amount": 40_000 + n} for n in range(5)],
+        "notes": {"purpose": "benchmark"},
+        "partial_payment": True,
+    }
+    text = json.dumps(payload)
+    render, dumps = paired(
+        lambda: json.dumps(wire.render_invoice(invoice)), lambda: json.dumps(document), number
+    )
+    parse, loads = paired(
+        lambda: wire.parse_create(json.loads(text), at=T), lambda: json.loads(text), number
+    )
+    return [
+        (
+            "render entity to JSON text",
+            render,
+            "json.dumps of it",
+            dumps,
+            "<= 3x",
+            _verdict(render / dumps <= 3),
+        ),
+        (
+            "parse a create payload",
+            parse,
+            "json.loads of it",
+            loads,
+            "<= 3x",
+            _verdict(parse / loads <= 3),
+        ),
+    ]
+
+
+FLOOR_PROGRAM = """
+import json, sys
+bodies = json.load(open(sys.argv[1]))
+out = sys.stdout
+for index, line in enumerate(sys.stdin):
+    json.loads(line)
+    out.write(json.dumps({"status": 200, "body": bodies[index]}, ensure_ascii=False) + "\\n")
+    out.flush()
+"""
+
+
+def replay_costs(calls: int) -> list[Row]:
+    script = lifecycle_script(calls)
+    bodies = [json.loads(line)["body"] for line in replay(script)]
+    with tempfile.TemporaryDirectory() as folder:
+        script_path = Path(folder, "script.jsonl")
+        script_path.write_text("\n".join(script) + "\n", encoding="utf-8")
+        bodies_path = Path(folder, "bodies.json")
+        bodies_path.write_text(json.dumps(bodies), encoding="utf-8")
+        floor_path = Path(folder, "floor.py")
+        floor_path.write_text(FLOOR_PROGRAM, encoding="utf-8")
+        ours = _wall([sys.executable, "-m", "invoicecore", "replay", str(script_path)], None)
+        floor = _wall([sys.executable, str(floor_path), str(bodies_path)], script_path)
+    per_call, floor_per_call = ours / len(script), floor / len(script)
+    return [
+        (
+            f"replay, {len(script):,} calls ({len(script) / ours:,.0f}/s)",
+            per_call,
+            f"read + write floor ({len(script) / floor:,.0f}/s)",
+            floor_per_call,
+            "<= 3x",
+            _verdict(per_call / floor_per_call <= 3),
+        )
+    ]
+
+
+def lifecycle_script(calls: int) -> list[str]:
+    """Create, pay half, fetch, pay the rest, list by customer: five calls per invoice."""
+    script = [
+        json.dumps({"at": T, "method": "POST", "path": "/v1/customers", "body": {"name": "Asha"}})
+    ]
+    at = T
+    for n in range(1, calls // 5 + 1):
+        at += 1
+        path = f"/v1/invoices/inv_{n:014d}"
+        body = {
+            "customer_id": "cust_00000000000001",
+            "partial_payment": True,
+            "line_items": [{"name": "Book", "amount": 40_000}, {"name": "Pen", "amount": 10_000}],
+        }
+        script += [
+            json.dumps({"at": at, "method": "POST", "path": "/v1/invoices", "body": body}),
+            json.dumps(
+                {
+                    "at": at,
+                    "method": "POST",
+                    "path": path.replace("/v1/", "/sim/") + "/payments",
+                    "body": {"amount": 25_000, "payment_id": f"pay_{2 * n:014d}"},
+                }
+            ),
+            json.dumps({"at": at, "method": "GET", "path": path}),
+            json.dumps(
+                {
+                    "at": at,
+                    "method": "POST",
+                    "path": path.replace("/v1/", "/sim/") + "/payments",
+                    "body": {"amount": 25_000, "payment_id": f"pay_{2 * n + 1:014d}"},
+                }
+            ),
+            json.dumps(
+                {
+                    "at": at,
+                    "method": "GET",
+                    "path": "/v1/invoices",
+                    "query": {"customer_id": "cust_00000000000001", "count": 2},
+                }
+            ),
+        ]
+    return script
+
+
+def _wall(argv: list[str], stdin: Path | None) -> float:
+    best_seconds = float("inf")
+    for _ in range(3):
+        with open(stdin or "/dev/null", "rb") as source:  # noqa: PTH123
+            started = time.perf_counter()
+            subprocess.run(argv, stdin=source, stdout=subprocess.DEVNULL, check=True)
+            best_seconds = min(best_seconds, time.perf_counter() - started)
+    return best_seconds
+
+
+def scale(sizes: list[int], number: int) -> list[Row]:
+    rows: list[Row] = []
+    figures: dict[str, dict[int, float]] = {}
+    for size in sizes:
+        book = build_book(size)
+        fetch = Call(at=T, method="GET", path=f"/v1/invoices/inv_{size // 2:014d}")
+        by_customer = Call(
+            at=T, method="GET", path="/v1/invoices", query={"customer_id": "cust_00000000000007"}
+        )
+        figures.setdefault("fetch by id", {})[size] = best(
+            lambda book=book, call=fetch: book.handle(call), number
+        )
+        figures.setdefault("fetch multiple by customer_id", {})[size] = best(
+            lambda book=book, call=by_customer: book.handle(call), number
+        )
+        calls = [Call(at=T + 10_000 + k, method="GET", path=fetch.path) for k in range(number)]
+        started = time.perf_counter()
+        for call in calls:
+            book.handle(call)  # each call's sweep expires the one invoice that came due
+        figures.setdefault("expiry sweep, 1 due per call", {})[size] = (
+            time.perf_counter() - started
+        ) / number
+    smallest, largest = sizes[0], sizes[-1]
+    for name, by_size in figures.items():
+        ratio = by_size[largest] / by_size[smallest]
+        rows.extend(
+            (
+                f"{name}, {size:,} invoices",
+                by_size[size],
+                f"same at {smallest:,}",
+                by_size[smallest],
+                "flat (<= 2x)",
+                _verdict(ratio <= 2) if size == largest else "",
+            )
+            for size in sizes
+        )
+    return rows
+
+
+def build_book(size: int) -> Book:
+    book = Book()
+    for n in range(100):
+        book.handle(Call(at=T, method="POST", path="/v1/customers", body={"name": f"Customer {n}"}))
+    for n in range(size):
+        body = {
+            "customer_id": f"cust_{n % 100 + 1:014d}",
+            "line_items": [{"name": f"Item {k}", "amount": 10_000 + k} for k in range(5)],
+            "expire_by": T + 10_000 + n,
+        }
+        book.handle(Call(at=T, method="POST", path="/v1/invoices", body=body))
+    return book
+
+
+def memory(size: int) -> list[Row]:
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    book = build_book(size)
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    used = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    per_invoice = used / size
+    del book
+    return [
+        (
+            f"memory per invoice (5 lines), book of {size:,}",
+            per_invoice,
+            "-",
+            4096,
+            "< 4 KiB (aim)",
+            _verdict(per_invoice < 4096),
+        )
+    ]
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "missed"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="tiny sizes for a smoke run")
+    quick = parser.parse_args().quick
+    number = 50 if quick else 2_000
+    rows = transitions(number) + patches(number // 4) + wire_costs(number)
+    rows += replay_costs(100 if quick else 10_000)
+    rows += scale([100, 1_000] if quick else [1_000, 10_000, 100_000], 20 if quick else 500)
+    rows += memory(100 if quick else 10_000)
+    print("| benchmark | figure | floor | floor figure | ratio | goal | goal met |")
+    print("| --- | ---: | --- | ---: | ---: | --- | --- |")
+    for name, figure, floor_name, floor, goal, verdict in rows:
+        if name.startswith("memory"):
+            print(
+                f"| {name} | {figure:,.0f} B | {floor_name} | {floor:,.0f} B | {figure / floor:.2f}x | {goal} | {verdict} |"
+            )
+        else:
+            print(
+                f"| {name} | {figure * 1e6:,.2f} µs | {floor_name} | {floor * 1e6:,.2f} µs | {figure / floor:.2f}x | {goal} | {verdict} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
