@@ -192,6 +192,42 @@ def _create(**changes: Any) -> dict[str, Any]:
 
 _DROP = object()
 
+CODES: dict[str, str] = {
+    "The selected draft is invalid.": "INVALID_SELECTION",
+    "Either of customer_id or customer must be sent in input": "EITHER_CUSTOMER",
+    "amount can be only sent for ecod or link types.": "AMOUNT_NOT_FOR_INVOICE",
+    "First payment min amount can be only sent for ecod or link types.": (
+        "FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE"
+    ),
+    "The currency field is required.": "REQUIRED",
+    "The selected currency is invalid.": "INVALID_SELECTION",
+    "Not a valid type: link": "NOT_A_VALID_TYPE",
+    "The partial payment field must be true or false.": "MUST_BE_BOOLEAN",
+    "The sms notify field must be true or false.": "MUST_BE_BOOLEAN",
+    "expire_by should be at least 15 minutes after current time": "EXPIRE_BY_TOO_SOON",
+    "The expire by must be an integer.": "MUST_BE",
+    "The receipt may not be greater than 40 characters.": "MAX_LENGTH",
+    "The terms may not be greater than 2048 characters.": "MAX_LENGTH",
+    "Number of fields in notes should be less than or equal to 15": "NOTES_TOO_MANY_KEYS",
+    "colour, size is/are not required and should not be sent": "EXTRA_FIELDS",
+    "The invoice may not have more than 50 items in total.": "TOO_MANY_LINE_ITEMS",
+    "The line items must be an array.": "MUST_BE",
+    "The line item must be an object.": "MUST_BE",
+    "The body must be an object.": "MUST_BE",
+    "The name field is required when item id is not present.": "NAME_REQUIRED",
+    "The amount must be an integer.": "MUST_BE",
+    "Currency of all items should be the same as of the invoice.": "CURRENCY_MISMATCH",
+    "The amount must be atleast INR 1.00": "AMOUNT_BELOW_MINIMUM",
+    "The id provided does not exist": "ID_DOES_NOT_EXIST",
+    "The count may not be greater than 100.": "MAX_VALUE",
+    "The count must be at least 1.": "MIN_VALUE",
+    "The skip must be at least 0.": "MIN_VALUE",
+    "The count must be an integer.": "MUST_BE",
+    "deleted is/are not required and should not be sent": "EXTRA_FIELDS",
+}
+"""The stable code each description comes with, written out for the tables below."""
+
+
 CREATE_ERRORS = [
     pytest.param(_create(draft=1), "The selected draft is invalid.", "draft", id="draft-int"),
     pytest.param(_create(draft=True), "The selected draft is invalid.", "draft", id="draft-bool"),
@@ -301,7 +337,11 @@ def test_create_parsing_errors(payload: Any, description: str, field: str) -> No
     with pytest.raises(InvoiceError) as raised:
         wire.parse_create(payload, at=T0)
 
-    assert (raised.value.description, raised.value.field) == (description, field)
+    assert (raised.value.code, raised.value.description, raised.value.field) == (
+        CODES[description],
+        description,
+        field,
+    )
 
 
 @pytest.mark.parametrize(
@@ -359,7 +399,11 @@ def test_create_errors_found_while_building(
     with pytest.raises(InvoiceError) as raised:
         create_invoice(command, id="inv_1", at=T0, new_id=lambda p: f"{p}_1", customers={})
 
-    assert (raised.value.description, raised.value.field) == (description, field)
+    assert (raised.value.code, raised.value.description, raised.value.field) == (
+        CODES[description],
+        description,
+        field,
+    )
 
 
 def test_update_payloads_keep_request_order_and_type_their_flags() -> None:
@@ -455,7 +499,13 @@ def test_fetch_query_errors(query: dict[str, Any], description: str, field: str)
     with pytest.raises(InvoiceError) as raised:
         wire.parse_fetch_query(query)
 
-    assert (raised.value.description, raised.value.field) == (description, field)
+    assert (raised.value.code, raised.value.description, raised.value.field) == (
+        CODES.get(
+            description, "MAX_LENGTH" if "greater than 40" in description else "NOT_A_VALID_TYPE"
+        ),
+        description,
+        field,
+    )
 
 
 @pytest.mark.parametrize(
