@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeGuard, TypeVar
 
 from invoicecore import errors
 
@@ -18,9 +20,12 @@ __all__ = [
     "MAX_QUANTITY",
     "attribute_label",
     "boolean",
+    "check_id",
     "check_integer",
+    "check_type",
     "echo",
     "integer",
+    "is_object",
     "optional_integer",
     "optional_string",
     "string",
@@ -28,6 +33,7 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 MAX_AMOUNT: Final = 10**12
 """The largest amount in minor units (decisions.md: no known Razorpay maximum)."""
@@ -55,6 +61,29 @@ def echo(value: object) -> str:
     if isinstance(value, str):
         return value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "..."
     return type(value).__name__
+
+
+def is_object(value: object) -> TypeGuard[Mapping[str, object]]:
+    """A mapping with string keys: what a JSON object is (``dict`` is the cheap first test)."""
+    if type(value) is not dict and not isinstance(value, Mapping):
+        return False
+    return all(map(isinstance, value, itertools.repeat(str)))
+
+
+def check_type(value: object, kind: type[T], name: str, expected: str) -> T:
+    """``value`` if it is a ``kind``, else ``The <name> must be <expected>.``."""
+    if not isinstance(value, kind):
+        raise errors.MUST_BE.error(field=name, attribute=attribute_label(name), expected=expected)
+    return value
+
+
+def check_id(value: object, name: str) -> str:
+    """A non-empty string: an id, an order id, a short URL."""
+    if type(value) is not str or not value:
+        raise errors.MUST_BE.error(
+            field=name, attribute=attribute_label(name), expected="a non-empty string"
+        )
+    return value
 
 
 def check_integer(value: object, name: str, *, minimum: int = 0, maximum: int = MAX_AMOUNT) -> int:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -24,6 +23,9 @@ from invoicecore import commands, errors, limits, transitions, wire
 from invoicecore.entities import Customer, Invoice, Item, Status
 from invoicecore.events import Event
 from invoicecore.updates import resolve_customer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
 
 __all__ = [
     "Book",
@@ -415,7 +417,7 @@ class Book:
 
 
 def _object(value: object) -> Mapping[str, object]:
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+    if not v.is_object(value):
         raise errors.MUST_BE.error(field="body", attribute="body", expected="an object")
     return value
 

@@ -90,8 +90,7 @@ class FetchQuery:
 
     def matches(self, invoice: Invoice) -> bool:
         """Whether ``invoice`` passes every filter (deleted invoices never do)."""
-        if not isinstance(invoice, Invoice):
-            raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
+        v.check_type(invoice, Invoice, "invoice", "an Invoice")
         if invoice.status is Status.DELETED:
             return False
         if self.type is not None and self.type != invoice.type:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from invoicecore import _validators as v
 from invoicecore import amounts, errors
 from invoicecore.entities import Invoice, Status
 from invoicecore.limits import MAX_LINE_ITEMS
@@ -25,8 +26,7 @@ class InvariantViolation(errors.InvoiceError):
 
 def check_invariants(invoice: Invoice) -> None:
     """Raise ``InvariantViolation`` naming the first broken invariant, or return ``None``."""
-    if not isinstance(invoice, Invoice):
-        raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
+    v.check_type(invoice, Invoice, "invoice", "an Invoice")
     for problem in _problems(invoice):
         raise InvariantViolation(problem, None, "INVARIANT_VIOLATION")
 

@@ -202,12 +202,7 @@ def id_source(new_id: object) -> IdSource:
         raise errors.MUST_BE.error(field="new_id", attribute="new id", expected="a function")
 
     def checked(prefix: str) -> str:
-        made = new_id(prefix)
-        if type(made) is not str or not made:
-            raise errors.MUST_BE.error(
-                field="new_id", attribute="new id", expected="a non-empty string"
-            )
-        return made
+        return v.check_id(new_id(prefix), "new_id")
 
     return checked
 
@@ -220,8 +215,7 @@ def plan_line_items_patch(
     New line items get provisional ids (``li_new_1``, ``li_new_2`` ...).
     The replace-the-set rule surprises people: this shows its effect first.
     """
-    if not isinstance(invoice, Invoice):
-        raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
+    v.check_type(invoice, Invoice, "invoice", "an Invoice")
     counter = iter(range(1, 1 + 2 * limits.MAX_LINE_ITEMS * 100))
     return merge_line_items(
         invoice.line_items,
@@ -236,7 +230,7 @@ def plan_line_items_patch(
 
 
 def _element(element: object, field: str, *, allow_id: bool) -> dict[str, object]:
-    if not isinstance(element, Mapping) or not all(isinstance(k, str) for k in element):
+    if not v.is_object(element):
         raise errors.MUST_BE.error(field=field, attribute="line item", expected="an object")
     extras = [k for k in element if k not in LINE_ITEM_KEYS or (k == "id" and not allow_id)]
     if extras:
@@ -322,7 +316,7 @@ def _taxes(value: object, field: str) -> tuple[Tax, ...]:
 def _tax(element: object, where: str) -> Tax:
     if isinstance(element, Tax):
         return element
-    if not isinstance(element, Mapping) or not all(isinstance(k, str) for k in element):
+    if not v.is_object(element):
         raise errors.MUST_BE.error(field=where, attribute="tax", expected="an object")
     extras = [k for k in element if k not in _TAX_KEYS]
     if extras:
@@ -332,7 +326,7 @@ def _tax(element: object, where: str) -> Tax:
             raise errors.REQUIRED.error(field=f"{where}.{required}", attribute=required)
     if "rate_type" in element and element["rate_type"] not in tuple(RateType):
         raise errors.INVALID_SELECTION.error(field=f"{where}.rate_type", attribute="rate type")
-    return Tax(**{k: element[k] for k in element})
+    return Tax(**element)  # type: ignore[arg-type]  # Tax's validators check each value
 
 
 def _changes(old: LineItem, new: LineItem) -> Mapping[str, tuple[object, object]]:

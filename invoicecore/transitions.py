@@ -278,11 +278,11 @@ def create(
     ``order_id`` and ``short_url`` that issuing creates. ``details`` is taken as
     given: Razorpay's "``date`` defaults to now" is the request parser's job.
     """
-    _check_id(id, "id")
+    v.check_id(id, "id")
     at = _check_at(at)
-    _check_boolean(draft, "draft")
-    _check_boolean(sms_notify, "sms_notify")
-    _check_boolean(email_notify, "email_notify")
+    limits.check_boolean(draft, "draft")
+    limits.check_boolean(sms_notify, "sms_notify")
+    limits.check_boolean(email_notify, "email_notify")
     lines = _check_line_items(line_items)
     details = Details() if details is None else details
     invoice = Invoice(
@@ -299,7 +299,7 @@ def create(
         ),
         idempotency_key=idempotency_key,
     )
-    _check_expire_by(invoice.details.expire_by, at)
+    limits.check_expire_by(invoice.details.expire_by, at)
     if draft:
         return Outcome(
             invoice=invoice,
@@ -415,7 +415,7 @@ def pay(invoice: Invoice, *, amount: int, payment_id: str, at: int) -> Outcome:
     invoice = _check_invoice(invoice)
     at = _check_at(at)
     amount = v.check_integer(amount, "amount", minimum=1)
-    _check_id(payment_id, "payment_id")
+    v.check_id(payment_id, "payment_id")
     _guard(Operation.PAY, invoice)
     order = invoice.order
     total = invoice.amount
@@ -577,12 +577,12 @@ def _issue(invoice: Invoice, *, at: int, order_id: object, short_url: object) ->
         raise errors.LINE_ITEMS_REQUIRED.error(field="line_items")
     if invoice.customer is None:
         raise errors.CUSTOMER_REQUIRED.error(field="customer")
-    _check_expire_by(invoice.details.expire_by, at)
+    limits.check_expire_by(invoice.details.expire_by, at)
     amount = invoice.amount
     if amount is not None and amount > v.MAX_AMOUNT:
         raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
-    order_id = _check_id(order_id, "order_id")
-    short_url = _check_id(short_url, "short_url")
+    order_id = v.check_id(order_id, "order_id")
+    short_url = v.check_id(short_url, "short_url")
     issued = attrs.evolve(
         invoice,
         lifecycle=attrs.evolve(invoice.lifecycle, status=Status.ISSUED, issued_at=at),
@@ -608,26 +608,11 @@ def _with_notification(invoice: Invoice, medium: Medium, status: NotificationSta
 
 
 def _check_invoice(invoice: object) -> Invoice:
-    if not isinstance(invoice, Invoice):
-        raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
-    return invoice
+    return v.check_type(invoice, Invoice, "invoice", "an Invoice")
 
 
 def _check_at(at: object) -> int:
     return v.check_integer(at, "at")
-
-
-def _check_id(value: object, name: str) -> str:
-    if type(value) is not str or not value:
-        raise errors.MUST_BE.error(
-            field=name, attribute=v.attribute_label(name), expected="a non-empty string"
-        )
-    return value
-
-
-def _check_boolean(value: object, name: str) -> None:
-    if type(value) is not bool:
-        raise errors.MUST_BE_BOOLEAN.error(field=name, attribute=v.attribute_label(name))
 
 
 def _check_line_items(line_items: object) -> tuple[LineItem, ...]:
@@ -640,10 +625,6 @@ def _check_line_items(line_items: object) -> tuple[LineItem, ...]:
     if len(line_items) > MAX_LINE_ITEMS:
         raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=MAX_LINE_ITEMS)
     return tuple(line_items)
-
-
-def _check_expire_by(expire_by: int | None, at: int) -> None:
-    limits.check_expire_by(expire_by, at)
 
 
 def _check_medium(medium: object) -> Medium:

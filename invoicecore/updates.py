@@ -139,8 +139,7 @@ def plan_update(
     the status does not accept, then the customer pair, then each key in
     request order.
     """
-    if not isinstance(invoice, Invoice):
-        raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
+    v.check_type(invoice, Invoice, "invoice", "an Invoice")
     v.check_integer(at, "at")
     new_id = id_source(new_id)
     changes = check_update_keys(invoice.status, changes)
@@ -185,7 +184,7 @@ def plan_update(
 
 def check_update_keys(status: Status, changes: object) -> Mapping[str, object]:
     """The request-wide checks of an update in ``status``, before any value is looked at."""
-    if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
+    if not v.is_object(changes):
         raise errors.MUST_BE.error(field="changes", attribute="changes", expected="an object")
     accepted = UPDATABLE_KEYS.get(status, ())
     extras = [key for key in changes if key not in accepted]
@@ -295,7 +294,7 @@ def _address(
 
 def _refuse_extras(value: object, keys: tuple[str, ...], where: str) -> Mapping[str, object]:
     """``value`` itself, which must be an object whose keys are all in ``keys``."""
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+    if not v.is_object(value):
         raise errors.MUST_BE.error(
             field=where, attribute=where.rsplit(".", 1)[-1].replace("_", " "), expected="an object"
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
@@ -327,8 +327,7 @@ def parse_fetch_query(query: object) -> FetchQuery:
 
 def render_invoice(invoice: Invoice) -> dict[str, Any]:
     """Razorpay's invoice entity: the 39 keys in order, derived fields filled in."""
-    if not isinstance(invoice, Invoice):
-        raise errors.MUST_BE.error(field="invoice", attribute="invoice", expected="an Invoice")
+    v.check_type(invoice, Invoice, "invoice", "an Invoice")
     lifecycle = invoice.lifecycle
     details = invoice.details
     notifications = invoice.notifications
@@ -531,16 +530,9 @@ _LINE_DERIVED: Final = ("unit_amount", "gross_amount", "tax_amount", "taxable_am
 
 
 def _object(value: object, name: str) -> dict[str, object]:
-    if not _is_object(value):
+    if not v.is_object(value):
         raise errors.MUST_BE.error(field=name or None, attribute=name, expected="an object")
-    return dict(cast("Mapping[str, object]", value))
-
-
-def _is_object(value: object) -> bool:
-    """A mapping with string keys (``json.loads`` gives only those, so check cheaply)."""
-    if type(value) is not dict and not isinstance(value, Mapping):
-        return False
-    return all(map(isinstance, value, itertools.repeat(str)))
+    return dict(value)
 
 
 def _scan_limit(keys: tuple[str, ...]) -> int:
@@ -603,7 +595,7 @@ def _line_item_elements(value: object, *, allow_empty: bool) -> tuple[dict[str, 
         raise errors.LINE_ITEMS_EMPTY.error(field="line_items")
     elements = []
     for index, element in enumerate(value):
-        if not _is_object(element):
+        if not v.is_object(element):
             raise errors.MUST_BE.error(
                 field=f"line_items[{index}]", attribute="line item", expected="an object"
             )
