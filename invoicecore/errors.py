@@ -7,6 +7,7 @@ has no text for a rule this library adds, the message says so with
 
 from __future__ import annotations
 
+import string
 from typing import Final, Literal
 
 import attrs
@@ -16,6 +17,7 @@ __all__ = [
     "AMOUNT_EXCEEDS_MAXIMUM",
     "AMOUNT_NOT_FOR_INVOICE",
     "AMOUNT_REQUIRED",
+    "AT_BEFORE_LAST_CHANGE",
     "CLOCK_WENT_BACK",
     "CONTACT_MISSING",
     "CURRENCY_MISMATCH",
@@ -30,6 +32,7 @@ __all__ = [
     "ID_DOES_NOT_EXIST",
     "INVALID_MEDIUM",
     "INVALID_SELECTION",
+    "INVARIANT_VIOLATION",
     "ITEM_INACTIVE",
     "ITEM_WRONG_TYPE",
     "LINE_ITEMS_EMPTY",
@@ -38,6 +41,7 @@ __all__ = [
     "MAX_LENGTH",
     "MAX_VALUE",
     "MESSAGES",
+    "MESSAGE_PARAMETER_MISSING",
     "MIN_LENGTH",
     "MIN_VALUE",
     "MUST_BE",
@@ -56,17 +60,22 @@ __all__ = [
     "OPERATION_NOT_ALLOWED",
     "PAYMENT_AMOUNT_MISMATCH",
     "PAYMENT_EXCEEDS_AMOUNT_DUE",
+    "PAYMENT_ID_CAPTURED",
     "RECEIPT_NOT_UNIQUE",
     "REQUIRED",
+    "TABLE_INCOMPLETE",
     "TAXES_EXCEED_GROSS",
     "TOO_MANY_ELEMENTS",
     "TOO_MANY_LINE_ITEMS",
     "URL_NOT_FOUND",
     "InvalidRequestError",
+    "InvariantViolation",
     "InvoiceError",
     "Message",
+    "MessageParameterError",
     "NotFoundError",
     "OperationNotAllowedError",
+    "TableIncompleteError",
 ]
 
 
@@ -126,9 +135,8 @@ class NotFoundError(InvoiceError):
 Source = Literal["razorpay", "invoicecore"]
 
 
-class _Params(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+class InvariantViolation(InvoiceError):  # noqa: N818 - the public name since 0.1
+    """An invoice that no sequence of transitions could have produced."""
 
 
 @attrs.frozen(kw_only=True)
@@ -145,13 +153,40 @@ class Message:
     kind: type[InvoiceError]
     source: Source = "razorpay"
 
+    @property
+    def parameters(self) -> frozenset[str]:
+        """The names the template needs (``{status}`` -> ``"status"``)."""
+        return _parameters(self.template)
+
     def format(self, **params: object) -> str:
-        """The description with its fields filled in; a field not given stays as ``{name}``."""
-        return self.template.format_map(_Params(params))
+        """The description with its fields filled in.
+
+        A missing parameter is the library's own mistake, never the client's,
+        and must not leave ``{status}`` in a message a client reads: it raises
+        ``MessageParameterError`` naming the message and the parameter.
+        """
+        missing = self.parameters.difference(params)
+        if missing:
+            raise MESSAGE_PARAMETER_MISSING.error(
+                field=None, code=self.code, names=", ".join(sorted(missing))
+            )
+        return self.template.format_map(params)
 
     def error(self, *, field: str | None = None, **params: object) -> InvoiceError:
         """A ready-to-raise error of this message's kind."""
         return self.kind(self.format(**params), field, self.code)
+
+
+class MessageParameterError(InvoiceError):
+    """A message was formatted without one of its parameters: a bug in the caller."""
+
+
+class TableIncompleteError(InvoiceError):
+    """A rules table lacks a row for a status or an operation: a bug in the library."""
+
+
+def _parameters(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def _message(
@@ -189,6 +224,31 @@ NOTIFICATION_NOT_PENDING: Final = _message(
 )
 ID_DOES_NOT_EXIST: Final = _message(
     "ID_DOES_NOT_EXIST", "The id provided does not exist", NotFoundError
+)
+
+AT_BEFORE_LAST_CHANGE: Final = _message(
+    "AT_BEFORE_LAST_CHANGE",
+    "The at may not be before the invoice's last change ({last}).",
+    OperationNotAllowedError,
+    "invoicecore",
+)
+INVARIANT_VIOLATION: Final = _message(
+    "INVARIANT_VIOLATION",
+    "The invoice breaks an invariant: {problem}.",
+    InvariantViolation,
+    "invoicecore",
+)
+TABLE_INCOMPLETE: Final = _message(
+    "TABLE_INCOMPLETE",
+    "The {table} table has no row for {missing}.",
+    TableIncompleteError,
+    "invoicecore",
+)
+MESSAGE_PARAMETER_MISSING: Final = _message(
+    "MESSAGE_PARAMETER_MISSING",
+    "The message {code} was formatted without {names}.",
+    MessageParameterError,
+    "invoicecore",
 )
 
 # -- issue validation ---------------------------------------------------------
@@ -279,6 +339,9 @@ PAYMENT_AMOUNT_MISMATCH: Final = _message(
 )
 PAYMENT_EXCEEDS_AMOUNT_DUE: Final = _message(
     "PAYMENT_EXCEEDS_AMOUNT_DUE", "Payment amount is greater than the amount due for order"
+)
+PAYMENT_ID_CAPTURED: Final = _message(
+    "PAYMENT_ID_CAPTURED", "The payment id has already been captured.", source="invoicecore"
 )
 
 # -- notifications ----------------------------------------------------------------

@@ -1,17 +1,16 @@
 """The limits Razorpay puts on request values, one checker per kind of value.
 
 Every path that sets a value (create, update, the line-item patch) checks it
-here, so a limit and its message live in one place.
+here, so a limit and its message live in one place; the notes rules live in
+``entities.Notes``, which applies these limits to every value it holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Final
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors
-from invoicecore.entities import Notes, NoteValue
 
 __all__ = [
     "MAX_CONTACT_LENGTH",
@@ -29,7 +28,6 @@ __all__ = [
     "check_boolean",
     "check_expire_by",
     "check_line_amount",
-    "check_notes",
     "check_optional_integer",
     "check_receipt",
     "check_text",
@@ -108,28 +106,3 @@ def check_line_amount(value: object, currency: str, field: str = "amount") -> in
             field=field, minimum=found.format(found.minimum_amount)
         )
     return amount
-
-
-def check_notes(value: object, field: str = "notes") -> Notes:
-    """Razorpay's notes rules: at most 15 scalar values, keys <= 255, string values <= 512."""
-    items: Mapping[object, object]
-    if isinstance(value, Mapping):
-        items = value
-    elif isinstance(value, (list, tuple)) and not value:
-        items = {}  # Razorpay renders empty notes as [], and takes them back
-    else:
-        raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
-    if len(items) > MAX_NOTES:
-        raise errors.NOTES_TOO_MANY_KEYS.error(field=field)
-    checked: dict[str, NoteValue] = {}
-    for key, note in items.items():
-        if not isinstance(key, str):
-            raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
-        if len(key) > MAX_NOTES_KEY_LENGTH:
-            raise errors.NOTES_KEY_TOO_LONG.error(field=field)
-        if not isinstance(note, (str, int, float, bool, type(None))):
-            raise errors.NOTES_VALUE_NOT_SCALAR.error(field=field)
-        if isinstance(note, str) and len(note) > MAX_NOTES_VALUE_LENGTH:
-            raise errors.NOTES_VALUE_TOO_LONG.error(field=field)
-        checked[key] = note
-    return Notes(checked)  # refuses non-finite numbers

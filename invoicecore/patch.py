@@ -15,7 +15,8 @@ import attrs
 
 from invoicecore import _validators as v
 from invoicecore import errors, limits
-from invoicecore.entities import LINE_ITEM_TYPE, Invoice, Item, LineItem, RateType, Tax
+from invoicecore.amounts import RateType, Tax
+from invoicecore.entities import LINE_ITEM_TYPE, Invoice, Item, LineItem
 
 __all__ = [
     "LINE_ITEM_KEYS",

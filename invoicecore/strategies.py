@@ -17,7 +17,7 @@ from hypothesis.errors import InvalidArgument
 
 from invoicecore import transitions
 from invoicecore._validators import MAX_AMOUNT
-from invoicecore.amounts import BASIS_POINTS, CURRENCIES
+from invoicecore.amounts import BASIS_POINTS, CURRENCIES, RateType, Tax
 from invoicecore.entities import (
     Address,
     AddressType,
@@ -27,10 +27,9 @@ from invoicecore.entities import (
     LineItem,
     Medium,
     Notes,
-    RateType,
     Status,
-    Tax,
 )
+from invoicecore.limits import MAX_EMAIL_LENGTH
 from invoicecore.updates import UPDATABLE_KEYS
 
 __all__ = [
@@ -53,7 +52,7 @@ START: Final = 1_700_000_000
 
 _TEXT: Final = st.text(
     alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs")), min_size=1, max_size=20
-)
+).filter(lambda text: text.strip(" \t\n\r\0\x0b") != "")
 
 
 def amounts(*, currency: str = "INR", max_value: int = 10**9) -> st.SearchStrategy[int]:
@@ -92,7 +91,7 @@ def customers() -> st.SearchStrategy[Customer]:
         Customer,
         id=st.integers(min_value=1, max_value=10**6).map(lambda n: f"cust_{n:014d}"),
         name=_TEXT,
-        email=st.none() | st.emails(),
+        email=st.none() | st.emails().filter(lambda email: len(email) <= MAX_EMAIL_LENGTH),
         contact=st.none() | st.from_regex(r"\A\+?[0-9]{8,14}\Z"),
         gstin=st.none(),
         billing_address=st.none() | addresses(type=AddressType.BILLING),

@@ -20,6 +20,7 @@ from invoicecore.entities import (
     AddressType,
     Customer,
     Invoice,
+    Notes,
     NotificationStatus,
     Status,
 )
@@ -102,7 +103,7 @@ _DETAIL_CHECKS: Final[Mapping[str, Callable[[object, str], object]]] = MappingPr
         "comment": limits.check_text,
         "description": limits.check_text,
         "receipt": limits.check_receipt,
-        "notes": limits.check_notes,
+        "notes": lambda value, field: Notes(value, field=field),  # type: ignore[arg-type]
         "partial_payment": limits.check_boolean,
     }
 )

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
+from invoicecore.amounts import Tax
 from invoicecore.commands import (
     FETCH_MAX_COUNT,
     CapturePayment,
@@ -30,10 +31,10 @@ from invoicecore.entities import (
     Invoice,
     Lifecycle,
     LineItem,
+    Notes,
     Notifications,
     Order,
     Status,
-    Tax,
 )
 from invoicecore.invariants import check_invariants
 from invoicecore.updates import check_invoice_only_keys, check_update_keys
@@ -221,7 +222,7 @@ def parse_create(payload: object, *, at: int) -> CreateInvoice:
         description=limits.check_text(body.get("description"), "description"),
         terms=limits.check_text(body.get("terms"), "terms"),
         comment=limits.check_text(body.get("comment"), "comment"),
-        notes=limits.check_notes(body.get("notes", {})),
+        notes=Notes(body.get("notes", {})),  # type: ignore[arg-type]  # Notes checks the shape
         date=limits.check_optional_integer(body.get("date", at), "date"),
         expire_by=limits.check_expire_by(body.get("expire_by"), at),
         partial_payment=_flag(body.get("partial_payment", False), "partial_payment"),
@@ -477,7 +478,7 @@ def load_invoice(entity: object) -> Invoice:
             description=_get(data, "description"),
             terms=_get(data, "terms"),
             comment=_get(data, "comment"),
-            notes=limits.check_notes(_get(data, "notes")),
+            notes=Notes(_get(data, "notes")),
             date=_get(data, "date"),
             expire_by=_get(data, "expire_by"),
             partial_payment=_get(data, "partial_payment"),

@@ -13,16 +13,7 @@ from invoicecore import errors as e
 
 @pytest.mark.parametrize("message", e.MESSAGES, ids=lambda m: m.code)
 def test_errors_pickle_and_copy_with_every_attribute(message: e.Message) -> None:
-    error = message.error(
-        field="amount",
-        status="issued",
-        medium="sms",
-        limit=50,
-        minimum=1,
-        maximum=2,
-        attribute="amount",
-        expected="an integer",
-    )
+    error = message.error(field="amount", **dict.fromkeys(message.parameters, "x"))
 
     for clone in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
         assert type(clone) is type(error)
@@ -137,4 +128,36 @@ def test_library_only_messages_are_marked_as_such() -> None:
         "ENTITY_INCONSISTENT",
         "LINE_NOT_JSON",
         "CLOCK_WENT_BACK",
+        "AT_BEFORE_LAST_CHANGE",
+        "PAYMENT_ID_CAPTURED",
+        "INVARIANT_VIOLATION",
+        "MESSAGE_PARAMETER_MISSING",
+        "TABLE_INCOMPLETE",
+    }
+
+
+@pytest.mark.parametrize("message", e.MESSAGES, ids=lambda m: m.code)
+def test_a_message_missing_a_parameter_refuses_to_format(message: e.Message) -> None:
+    if not message.parameters:
+        assert message.format() == message.template
+        return
+
+    with pytest.raises(e.MessageParameterError) as raised:
+        message.error(field="x")
+
+    assert raised.value.code == "MESSAGE_PARAMETER_MISSING"
+    assert message.code in raised.value.description
+    assert "{" not in raised.value.description.replace(message.code, "")
+
+
+def test_every_error_kind_is_raised_by_some_message() -> None:
+    kinds = {message.kind for message in e.MESSAGES}
+
+    assert kinds == {
+        InvalidRequestError,
+        OperationNotAllowedError,
+        NotFoundError,
+        e.InvariantViolation,
+        e.MessageParameterError,
+        e.TableIncompleteError,
     }

@@ -244,9 +244,10 @@ def test_the_robustness_table_covers_every_public_function() -> None:
     assert public_functions <= set(FUNCTIONS)
 
 
-def test_a_message_missing_a_parameter_keeps_its_placeholder() -> None:
-    assert (
+def test_a_message_missing_a_parameter_refuses_rather_than_show_its_placeholder() -> None:
+    with pytest.raises(errors.MessageParameterError) as raised:
         errors.OPERATION_NOT_ALLOWED.format()
-        == "Operation not allowed for Invoice in {status} status."
+    assert raised.value.description == (
+        "The message OPERATION_NOT_ALLOWED was formatted without status."
     )
     assert invoicecore.round_half_away_from_zero(Fraction(3, 2)) == 2

@@ -104,12 +104,13 @@ def test_bad_options_raise_invalid_argument(make: Any) -> None:
 @given(create_payloads())
 def test_create_payloads_are_valid(payload: dict[str, Any]) -> None:
     command = wire.parse_create(payload, at=START)
+    ids = iter(range(1, 1000))
 
     outcome = create_invoice(
         command,
         id="inv_1",
         at=START,
-        new_id=lambda prefix: f"{prefix}_1",
+        new_id=lambda prefix: f"{prefix}_{next(ids)}",
         order_id="order_1",
         short_url="https://rzp.io/i/x",
     )
@@ -126,7 +127,7 @@ def test_update_payloads_are_valid_for_the_invoice_status(data: st.DataObject) -
 
     command = wire.parse_update(payload, status=invoice.status)
     outcome = update(
-        invoice, command.changes, at=invoice.created_at, new_id=lambda p: f"{p}_n{next(ids)}"
+        invoice, command.changes, at=invoice.last_changed_at, new_id=lambda p: f"{p}_n{next(ids)}"
     )
 
     assert set(payload) <= set(UPDATABLE_KEYS[invoice.status])
