@@ -108,7 +108,9 @@ def test_money_uses_the_currency_exponent(amount: object, currency: object, expe
 
 @given(st.integers(min_value=-62_135_596_800, max_value=253_402_300_799))
 def test_utc_time_agrees_with_datetime(at: int) -> None:
-    assert view.utc_time(at) == datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    assert view.utc_time(at) == datetime.fromtimestamp(at, UTC).replace(tzinfo=None).isoformat(
+        sep=" "
+    )
 
 
 _JSON = st.recursive(
