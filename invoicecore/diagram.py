@@ -149,25 +149,26 @@ def to_text() -> str:
 
 
 # -- SVG ------------------------------------------------------------------------
-# A fixed grid by lifecycle stage: the paying path runs along the middle row,
-# the ends that stop it sit below, and the two shortcuts (create issued at
-# once, pay in full at once) pass above, so no two arrows cross.
-_PLACES: Final[dict[str, tuple[float, int]]] = {
-    _START: (0.4, 0),
+# A fixed grid, (column, row), one row per lifecycle stage, top to bottom so the
+# picture fits a page's width: the paying path runs down the middle column, the
+# ends that stop it sit on the right, and the two shortcuts (create issued at
+# once, pay in full at once) pass on the left, so no two arrows cross.
+_PLACES: Final[dict[str, tuple[float, float]]] = {
+    _START: (0, 0.3),
     Status.DRAFT.value: (1, 1),
-    Status.ISSUED.value: (2, 1),
-    Status.PARTIALLY_PAID.value: (3, 1),
-    Status.PAID.value: (4, 0),
-    Status.DELETED.value: (1, 2),
+    Status.ISSUED.value: (1, 2),
+    Status.PARTIALLY_PAID.value: (1, 3),
+    Status.PAID.value: (0, 4),
+    Status.DELETED.value: (2, 1),
     Status.CANCELLED.value: (2, 2),
-    Status.EXPIRED.value: (3, 2),
+    Status.EXPIRED.value: (2, 3),
 }
 _FONT: Final = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace"
 _CHAR: Final = 7.3  # the width of one 12 px monospace character
 _LEFT: Final = 40.0
-_TOP: Final = 100.0
-_COLUMN: Final = 330.0
-_ROW: Final = 170.0
+_TOP: Final = 80.0
+_COLUMN: Final = 285.0
+_ROW: Final = 150.0
 _BOX: Final = 200.0
 _NAME_HEIGHT: Final = 30.0
 _LINE: Final = 16.0
@@ -201,10 +202,9 @@ def _places() -> dict[str, tuple[float, float]]:
     grid = dict(_PLACES)
     extra = [s.value for s in Status if s.value not in grid]
     for index, status in enumerate(extra):
-        grid[status] = (1 + index, 3)
-    first = min(column for column, _ in grid.values())
+        grid[status] = (3, 1 + index)
     return {
-        name: (_LEFT + _START_RADIUS + (column - first) * _COLUMN, _TOP + row * _ROW)
+        name: (_LEFT + _BOX / 2 + column * _COLUMN, _TOP + row * _ROW)
         for name, (column, row) in grid.items()
     }
 
@@ -255,7 +255,7 @@ def to_svg() -> str:
     sizes = {name: _half_size(name, kept) for name in places}
     right = max(x + sizes[name][0] for name, (x, _) in places.items()) + _LEFT
     bottom = max(y + sizes[name][1] for name, (_, y) in places.items())
-    height = bottom + 70
+    height = bottom + 30
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" '
         f'width="{_n(right)}" height="{_n(height)}" viewBox="0 0 {_n(right)} {_n(height)}" '
@@ -342,17 +342,19 @@ def to_svg() -> str:
                 for index, line in enumerate(lines)
             )
     parts.extend(labels)
-    legend = bottom + 40
+    # The legend fills the bottom row's free columns, beside the last status.
+    legend_x = _LEFT + _COLUMN + 10
+    legend_y = max(y for _, y in places.values()) - 24
     parts += [
-        f'<circle cx="{_n(_LEFT + 9)}" cy="{_n(legend - 4)}" r="6" fill="#1f2933"/>',
-        _text(_LEFT + 22, legend, "no invoice yet", fill="#243b53"),
-        f'<rect x="{_n(_LEFT + 160)}" y="{_n(legend - 13)}" width="30" height="18" rx="4" '
+        f'<circle cx="{_n(legend_x + 15)}" cy="{_n(legend_y - 4)}" r="6" fill="#1f2933"/>',
+        _text(legend_x + 44, legend_y, "no invoice yet", fill="#243b53"),
+        f'<rect x="{_n(legend_x)}" y="{_n(legend_y + 15)}" width="30" height="18" rx="4" '
         'fill="#f0f4f8" stroke="#1f2933" stroke-width="1.5"/>',
-        f'<rect x="{_n(_LEFT + 163)}" y="{_n(legend - 10)}" width="24" height="12" rx="2" '
+        f'<rect x="{_n(legend_x + 3)}" y="{_n(legend_y + 18)}" width="24" height="12" rx="2" '
         'fill="none" stroke="#1f2933"/>',
-        _text(_LEFT + 198, legend, "terminal: no operation leaves it", fill="#243b53"),
-        _text(_LEFT + 470, legend, "keeps status:", fill="#52606d", font_style="italic"),
-        _text(_LEFT + 570, legend, "allowed there, the status stays the same", fill="#243b53"),
+        _text(legend_x + 44, legend_y + 28, "terminal: no operation leaves it", fill="#243b53"),
+        _text(legend_x, legend_y + 56, "keeps status:", fill="#52606d", font_style="italic"),
+        _text(legend_x + 102, legend_y + 56, "allowed there, status unchanged", fill="#243b53"),
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
