@@ -123,9 +123,9 @@ def _stdin() -> IO[bytes]:
 
 def _write(data: bytes) -> None:
     """Write and flush to standard output, so an interactive pipe sees each line at once."""
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        raise _WriteFailedError(OSError(errno.EBADF, os.strerror(errno.EBADF)))
     try:
-        if sys.stdout is None:  # started with standard output closed (>&-)
-            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

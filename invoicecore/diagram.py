@@ -220,7 +220,7 @@ def _half_size(name: str, kept: dict[str, list[str]]) -> tuple[float, float]:
 def _clip(
     centre: tuple[float, float], half: tuple[float, float], towards: tuple[float, float]
 ) -> tuple[float, float]:
-    """Where the segment from ``centre`` to ``towards`` leaves the box (or circle) around ``centre``."""
+    """Where the segment from ``centre`` to ``towards`` leaves the box (or circle) around it."""
     dx, dy = towards[0] - centre[0], towards[1] - centre[1]
     if half[0] == half[1] == _START_RADIUS:
         length = math.hypot(dx, dy)
@@ -238,7 +238,8 @@ def _n(value: float) -> str:
 
 def _text(x: float, y: float, content: str, **attributes: str) -> str:
     extra = "".join(
-        f" {key.replace('_', '-')}={quoteattr(value)}" for key, value in attributes.items()
+        f" {key.strip('_').replace('_', '-')}={quoteattr(value)}"
+        for key, value in attributes.items()
     )
     return f'<text x="{_n(x)}" y="{_n(y)}"{extra}>{escape(content)}</text>'
 
@@ -257,15 +258,21 @@ def to_svg() -> str:
     bottom = max(y + sizes[name][1] for name, (_, y) in places.items())
     height = bottom + 30
     parts = [
-        '<svg xmlns="http://www.w3.org/2000/svg" '
-        f'width="{_n(right)}" height="{_n(height)}" viewBox="0 0 {_n(right)} {_n(height)}" '
-        f'role="img" font-family={quoteattr(_FONT)} font-size="12">',
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" '
+            f'width="{_n(right)}" height="{_n(height)}" viewBox="0 0 {_n(right)} {_n(height)}" '
+            f'role="img" font-family={quoteattr(_FONT)} font-size="12">'
+        ),
         "<title>The invoice lifecycle</title>",
-        "<desc>Generated from invoicecore.TRANSITIONS: statuses, the operations that move "
-        "an invoice between them, and the operations each status allows without moving.</desc>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" '
-        'markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'fill="#3b4252"/></marker></defs>',
+        (
+            "<desc>Generated from invoicecore.TRANSITIONS: statuses, the operations that move "
+            "an invoice between them, and the operations each status allows without moving.</desc>"
+        ),
+        (
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" '
+            'markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+            'fill="#3b4252"/></marker></defs>'
+        ),
         f'<rect width="{_n(right)}" height="{_n(height)}" fill="#ffffff"/>',
         _text(
             _LEFT, 34, "The invoice lifecycle", font_size="17", font_weight="bold", fill="#1f2933"
@@ -285,7 +292,7 @@ def to_svg() -> str:
         end = _clip(places[target], sizes[target], places[source])
         parts.append(
             f'<line x1="{_n(start[0])}" y1="{_n(start[1])}" x2="{_n(end[0])}" y2="{_n(end[1])}" '
-            'stroke="#3b4252" stroke-width="1.6" marker-end="url(#arrow)"/>'
+            'class="arrow" stroke="#3b4252" stroke-width="1.6" marker-end="url(#arrow)"/>'
         )
         label = ", ".join(operations)
         mid_x, mid_y = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
@@ -294,23 +301,26 @@ def to_svg() -> str:
             f'<rect x="{_n(mid_x - width / 2)}" y="{_n(mid_y - 10)}" width="{_n(width)}" '
             'height="19" rx="4" fill="#ffffff" stroke="#d9e2ec"/>'
         )
-        labels.append(_text(mid_x, mid_y + 4, label, text_anchor="middle", fill="#102a43"))
+        labels.append(
+            _text(mid_x, mid_y + 4, label, class_="label", text_anchor="middle", fill="#102a43")
+        )
     for name, (x, y) in places.items():
         half_width, half_height = sizes[name]
         if name == _START:
             parts.append(
-                f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(_START_RADIUS)}" fill="#1f2933"/>'
+                f'<circle class="start" cx="{_n(x)}" cy="{_n(y)}" r="{_n(_START_RADIUS)}" '
+                'fill="#1f2933"/>'
             )
             continue
         terminal = Status(name) in TERMINAL_STATUSES
         left, top = x - half_width, y - half_height
+        kind = "status terminal" if terminal else "status"
         box = (
-            f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(2 * half_width)}" '
-            f'height="{_n(2 * half_height)}" rx="8"'
+            f'<rect class="{kind}" id="status-{name}" x="{_n(left)}" y="{_n(top)}" '
+            f'width="{_n(2 * half_width)}" height="{_n(2 * half_height)}" rx="8"'
         )
-        parts.append(
-            f'{box} fill="{"#f0f4f8" if terminal else "#e3f2fd"}" stroke="#1f2933" stroke-width="1.5"/>'
-        )
+        fill = "#f0f4f8" if terminal else "#e3f2fd"
+        parts.append(f'{box} fill="{fill}" stroke="#1f2933" stroke-width="1.5"/>')
         if terminal:
             parts.append(
                 f'<rect x="{_n(left + 4)}" y="{_n(top + 4)}" width="{_n(2 * half_width - 8)}" '
@@ -348,10 +358,14 @@ def to_svg() -> str:
     parts += [
         f'<circle cx="{_n(legend_x + 15)}" cy="{_n(legend_y - 4)}" r="6" fill="#1f2933"/>',
         _text(legend_x + 44, legend_y, "no invoice yet", fill="#243b53"),
-        f'<rect x="{_n(legend_x)}" y="{_n(legend_y + 15)}" width="30" height="18" rx="4" '
-        'fill="#f0f4f8" stroke="#1f2933" stroke-width="1.5"/>',
-        f'<rect x="{_n(legend_x + 3)}" y="{_n(legend_y + 18)}" width="24" height="12" rx="2" '
-        'fill="none" stroke="#1f2933"/>',
+        (
+            f'<rect x="{_n(legend_x)}" y="{_n(legend_y + 15)}" width="30" height="18" rx="4" '
+            'fill="#f0f4f8" stroke="#1f2933" stroke-width="1.5"/>'
+        ),
+        (
+            f'<rect x="{_n(legend_x + 3)}" y="{_n(legend_y + 18)}" width="24" height="12" rx="2" '
+            'fill="none" stroke="#1f2933"/>'
+        ),
         _text(legend_x + 44, legend_y + 28, "terminal: no operation leaves it", fill="#243b53"),
         _text(legend_x, legend_y + 56, "keeps status:", fill="#52606d", font_style="italic"),
         _text(legend_x + 102, legend_y + 56, "allowed there, status unchanged", fill="#243b53"),

@@ -128,7 +128,7 @@ def utc_time(at: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d} {hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def _result(body: object, method: object, colour: bool) -> list[str]:
+def _result(body: object, method: object, colour: bool) -> list[str]:  # noqa: PLR0911
     """The cells after the HTTP status: what came back."""
     if isinstance(body, Mapping):
         error = body.get("error")

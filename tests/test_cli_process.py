@@ -21,6 +21,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LIFECYCLE = EXAMPLES / "lifecycle.jsonl"
 EXPECTED = EXAMPLES / "lifecycle.expected.jsonl"
 REPLAY = [sys.executable, "-m", "invoicecore", "replay"]
+BASH = shutil.which("bash") or "bash"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals and signals")
@@ -44,7 +45,7 @@ def _environment(**changes: str | None) -> dict[str, str]:
 
 def _in_a_terminal(arguments: list[str], **environment: str | None) -> tuple[int, str]:
     """Run with standard output on a real pseudo-terminal; (exit status, what it showed)."""
-    import pty  # noqa: PLC0415 - POSIX only
+    import pty
 
     leader, follower = pty.openpty()
     process = subprocess.Popen(
@@ -182,7 +183,7 @@ def test_replay_piped_into_head_exits_141_as_git_and_ls_do(tmp_path: Path) -> No
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
 
     result = subprocess.run(
-        ["bash", "-c", command, "bash", str(_big_script(tmp_path))],
+        [BASH, "-c", command, "bash", str(_big_script(tmp_path))],
         capture_output=True,
         check=False,
         env=env,
@@ -228,7 +229,7 @@ def test_states_to_a_full_disk_is_one_line_and_exit_1() -> None:
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_a_closed_standard_output_is_one_line_and_exit_1() -> None:
     result = subprocess.run(
-        ["bash", "-c", '"$@" >&-', "bash", *REPLAY, str(LIFECYCLE)],
+        [BASH, "-c", '"$@" >&-', "bash", *REPLAY, str(LIFECYCLE)],
         capture_output=True,
         check=False,
     )
@@ -240,7 +241,7 @@ def test_a_closed_standard_output_is_one_line_and_exit_1() -> None:
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_a_closed_standard_input_is_one_line_and_exit_2() -> None:
     result = subprocess.run(
-        ["bash", "-c", '"$@" <&-', "bash", *REPLAY, "-"],
+        [BASH, "-c", '"$@" <&-', "bash", *REPLAY, "-"],
         capture_output=True,
         check=False,
     )

@@ -19,6 +19,7 @@ import pytest
 from invoicecore import Status, diagram
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+SPHINX = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-D", "root_doc=lifecycle"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 pytest.importorskip("sphinx", reason="the docs tools come with the dev extra")
@@ -32,8 +33,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(DOCS / "lifecycle.md", source / "lifecycle.md")
 
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-D", "root_doc=lifecycle"]
-        + [str(source), str(output)],
+        [*SPHINX, str(source), str(output)],
         capture_output=True,
         text=True,
         check=False,
