@@ -149,3 +149,26 @@ def test_any_lines_give_one_line_of_text(script: str | bytes, response: str, col
     assert isinstance(shown, str)
     assert "\n" not in shown
     assert "\r" not in shown
+
+
+def _text_blocks(page: Path) -> list[list[str]]:
+    """The ```text blocks of a Markdown page, as lists of lines."""
+    found = re.findall(r"```text\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return [block.splitlines() for block in found]
+
+
+def test_the_readme_shows_the_real_view_of_its_first_command() -> None:
+    shown = [view.header(), *_rows(EXAMPLES / "lifecycle.jsonl")]
+
+    (block,) = _text_blocks(EXAMPLES.parent / "README.md")
+
+    assert block == shown
+
+
+def test_the_replay_page_shows_real_rows() -> None:
+    shown = [view.header(), *_rows(EXAMPLES / "lifecycle.jsonl")]
+
+    (block,) = _text_blocks(EXAMPLES.parent / "docs" / "replay.md")
+
+    assert block[0] == shown[0]
+    assert all(line in shown for line in block)
