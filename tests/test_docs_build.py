@@ -51,6 +51,8 @@ def test_the_built_lifecycle_page_holds_the_picture_and_no_diagram_source(built:
     assert source is not None
     assert source.group(1).endswith("lifecycle.svg")
     assert 'alt="The invoice lifecycle:' in image
+    assert all(status.value in image for status in Status)  # the alt text names them all
+    assert f'href="{source.group(1)}"' in page  # a link to the picture at full size
     assert "stateDiagram" not in page
     assert 'class="mermaid' not in page
     assert "-->" not in re.sub(r"<!--.*?-->", "", page, flags=re.DOTALL)
