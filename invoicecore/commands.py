@@ -200,7 +200,7 @@ class UpdateInvoice:
     resolved when applied.
     """
 
-    keys: tuple[str, ...] = ()
+    keys: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "keys"))
     sms_notify: bool | Unset = UNSET
     email_notify: bool | Unset = UNSET
     date: int | Unset | None = UNSET

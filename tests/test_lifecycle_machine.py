@@ -30,9 +30,9 @@ from invoicecore import (
     mark_notification_sent,
     notify,
     pay,
-    update,
 )
 from invoicecore.strategies import START, customers, line_items
+from tests.helpers import parse_and_update
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -207,7 +207,7 @@ class Lifecycle(RuleBasedStateMachine):
         was = self.invoice.status
         outcome = self.step(
             Operation.UPDATE,
-            lambda inv: update(
+            lambda inv: parse_and_update(
                 inv,
                 changes,
                 at=at,

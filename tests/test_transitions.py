@@ -41,7 +41,6 @@ from invoicecore import (
     mark_notification_sent,
     notify,
     pay,
-    update,
 )
 
 if TYPE_CHECKING:
@@ -57,12 +56,13 @@ from tests.helpers import (
     draft,
     invoice_in,
     issued,
+    parse_and_update,
 )
 
 AT = T0 + 100
 
 RUN: dict[Operation, Callable[[Invoice], Outcome]] = {
-    Operation.UPDATE: lambda inv: update(inv, {"notes": {"purpose": "audit"}}, at=AT),
+    Operation.UPDATE: lambda inv: parse_and_update(inv, {"notes": {"purpose": "audit"}}, at=AT),
     Operation.ISSUE: lambda inv: issue(inv, at=AT, order_id=ORDER_ID, short_url=SHORT_URL),
     Operation.CANCEL: lambda inv: cancel(inv, at=AT),
     Operation.DELETE: lambda inv: delete(inv, at=AT),

@@ -85,7 +85,7 @@ def update_keys(status: Status) -> tuple[str, ...]:
 
     A status that accepts no update (``deleted``) accepts no key.
     """
-    return tuple(UPDATABLE_KEYS.get(Status(status), ()))
+    return tuple(UPDATABLE_KEYS.get(v.to_enum(Status, status, "status"), ()))
 
 
 # ---------------------------------------------------------------------------
@@ -707,7 +707,8 @@ def parse_update(
     against it here; with ``at``, ``expire_by`` is checked against the clock
     here. Whatever is not given here is checked when the update is applied.
     """
-    accepted = frozenset(update_keys(Status.DRAFT if status is None else Status(status)))
+    status = Status.DRAFT if status is None else v.to_enum(Status, status, "status")
+    accepted = frozenset(update_keys(status))
     if currency is not None:
         currency = amounts.get_currency(currency).code
     if at is not None:
