@@ -13,10 +13,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invoicecore import Invoice, InvoiceError, Status, errors, transitions, wire
-from invoicecore.apply import create_invoice
+from invoicecore import Invoice, InvoiceError, Status, errors, requests, transitions, wire
+from invoicecore.apply import create_customer, create_invoice
 from invoicecore.book import Book, Call
-from invoicecore.updates import resolve_customer
 
 T = 1_700_000_000
 
@@ -140,8 +139,7 @@ class Model:
 
     def _customer(self, call: Call) -> Any:
         counters, new_id = self._ids()
-        customer = resolve_customer(None, "customer", call.body, self.customers, new_id)
-        assert customer is not None
+        customer = create_customer(requests.parse_customer(call.body), new_id=new_id)
         self.counters = counters
         self.customers[str(customer.id)] = customer
         return "customer"
@@ -158,19 +156,19 @@ class Model:
         self, call: Call, invoice: Invoice, counters: dict[str, int], new_id: Any
     ) -> Invoice:
         update = requests.parse_update(call.body)
-        issuing = update.changes.get("draft") is False and invoice.status is Status.DRAFT
+        issuing = update.draft is False and invoice.status is Status.DRAFT
         order = new_id("order") if issuing else None
         short = self._short_url(counters) if issuing else None
         new = transitions.update(
             invoice,
-            update.changes,
+            update,
             at=call.at,
             new_id=new_id,
             customers=self.customers,
             order_id=order,
             short_url=short,
         ).invoice
-        if "receipt" in update.changes:
+        if "receipt" in update.keys:
             self._receipt_taken(new.receipt, new.id)
         return new
 

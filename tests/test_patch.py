@@ -25,7 +25,9 @@ from invoicecore import (
     line_totals,
     plan_line_items_patch,
 )
-from invoicecore.patch import build_line_item
+from invoicecore.commands import LineItemInput
+from invoicecore.patch import Catalogue, build_line_item
+from invoicecore.requests import parse_create, parse_line_items_patch
 from invoicecore.strategies import invoices
 from tests.helpers import T0, parse_and_update, reference_amount
 
@@ -313,6 +315,14 @@ def test_line_item_rules_and_their_exact_messages(
     assert (raised.value.description, raised.value.field) == (description, field)
 
 
+def _build(element: object, *, currency: str = "INR", items: Catalogue | None = None) -> LineItem:
+    """A new line item the way a create makes it: parse the element, then build it."""
+    (line,) = parse_create(
+        {"draft": "1", "currency": currency, "line_items": [element]}, at=T0
+    ).line_items
+    return build_line_item(line, id="li_1", currency=currency, items=items)
+
+
 @pytest.mark.parametrize(
     ("element", "description", "field"),
     [
@@ -361,7 +371,7 @@ def test_new_line_item_shapes_and_their_messages(
     element: object, description: str, field: str
 ) -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        build_line_item(element, id="li_1", currency="INR")
+        _build(element, currency="INR")
 
     assert (raised.value.description, raised.value.field) == (description, field)
 
@@ -370,12 +380,7 @@ def test_a_null_currency_means_the_invoice_currency_and_taxes_may_be_tax_values(
     vat = Tax(name="VAT", rate=1000)
 
     line = build_line_item(
-        {
-            "name": "Pen",
-            "amount": 100,
-            "currency": None,
-            "taxes": [vat, {"name": "Cess", "rate": 5}],
-        },
+        LineItemInput(name="Pen", amount=100, currency=None, taxes=(vat, Tax(name="Cess", rate=5))),
         id="li_1",
         currency="INR",
     )
@@ -396,10 +401,13 @@ def test_a_bad_id_source_is_refused(new_id: Any) -> None:
 
 def test_the_minimum_amount_follows_the_currency() -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        build_line_item({"name": "Pen", "amount": 9}, id="li_1", currency="USD")
+        _build({"name": "Pen", "amount": 9}, currency="USD")
 
     assert raised.value.description == "The amount must be atleast USD 0.10"
-    assert build_line_item({"name": "Pen", "amount": 10}, id="li_1", currency="USD").amount == 10
+    assert _build({"name": "Pen", "amount": 10}, currency="USD").amount == 10
+    unparsed = LineItemInput(name="Pen", amount=9)  # the apply step checks it too
+    with pytest.raises(InvalidRequestError):
+        build_line_item(unparsed, id="li_1", currency="USD")
 
 
 CATALOGUE = {
@@ -410,12 +418,7 @@ CATALOGUE = {
 
 
 def test_an_item_fills_what_the_element_lacks_and_input_wins() -> None:
-    line = build_line_item(
-        {"item_id": "item_1", "amount": 30_000, "quantity": 2},
-        id="li_1",
-        currency="INR",
-        items=CATALOGUE,
-    )
+    line = _build({"item_id": "item_1", "amount": 30_000, "quantity": 2}, items=CATALOGUE)
 
     assert (line.item_id, line.name, line.description, line.unit) == (
         "item_1",
@@ -452,7 +455,8 @@ def test_a_plan_shows_kept_dropped_and_added_without_applying() -> None:
     before = copy.deepcopy(invoice)
 
     plan = plan_line_items_patch(
-        invoice, [{"id": "li_1", "quantity": 2}, {"name": "Ink", "amount": 150}]
+        invoice,
+        parse_line_items_patch([{"id": "li_1", "quantity": 2}, {"name": "Ink", "amount": 150}]),
     )
 
     assert [(kept.id, dict(kept.changes)) for kept in plan.kept] == [("li_1", {"quantity": (1, 2)})]
@@ -487,7 +491,7 @@ def test_taxes_in_an_element_become_tax_rows() -> None:
 
 def test_an_unknown_item_catalogue_type_is_refused() -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        build_line_item({"item_id": "item_1"}, id="li_1", currency="INR", items=42)  # type: ignore[arg-type]
+        build_line_item(LineItemInput(item_id="item_1"), id="li_1", currency="INR", items=42)  # type: ignore[arg-type]
 
     assert raised.value.description == "The items must be a mapping."
 

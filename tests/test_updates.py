@@ -56,7 +56,7 @@ VALID: dict[str, object] = {
     "billing_start": T0,
     "billing_end": T0 + 1,
     "expire_by": EXPIRE_BY + 100,
-    "draft": True,
+    "draft": "1",
     "currency": "USD",
     "type": "link",
     "invoice_number": "rcpt-43",
@@ -84,6 +84,7 @@ SPECIFIC = {
     "amount": "amount can be only sent for ecod or link types.",
     "first_payment_min_amount": "First payment min amount can be only sent for ecod or link types.",
 }
+ALIASES = {"invoice_number": "receipt"}
 CELLS = [pytest.param(status, key, id=f"{status}-{key}") for status in ACCEPTS for key in VALID]
 
 
@@ -103,12 +104,13 @@ def test_each_status_and_key(status: Status, key: str) -> None:
     value = VALID[key]
     if key == "expire_by":
         value = _at(status) + 10_000
+    name = ALIASES.get(key, key)  # the wire renames an alias before the keys are checked
 
-    if key in ACCEPTS[status] and key not in SPECIFIC:
+    if name in ACCEPTS[status] and key not in SPECIFIC:
         outcome = parse_and_update(invoice, {key: value}, at=_at(status))
         assert outcome.invoice.status is status
         assert outcome.events == (
-            InvoiceUpdated(invoice_id=invoice.id, at=_at(status), keys=(key,)),
+            InvoiceUpdated(invoice_id=invoice.id, at=_at(status), keys=(name,)),
         )
     else:
         with pytest.raises(InvalidRequestError) as raised:
@@ -116,9 +118,9 @@ def test_each_status_and_key(status: Status, key: str) -> None:
         expected = (
             SPECIFIC[key]
             if key in ACCEPTS[status]
-            else f"{key} is/are not required and should not be sent"
+            else f"{name} is/are not required and should not be sent"
         )
-        assert (raised.value.description, raised.value.field) == (expected, key)
+        assert (raised.value.description, raised.value.field) == (expected, name)
     assert invoice == before
 
 
@@ -136,7 +138,7 @@ def test_extra_keys_are_listed_in_request_order() -> None:
         "line_items": [],
         "sms_notify": True,
         "email_notify": True,
-        "draft": False,
+        "draft": "0",
         "date": T0,
     }
 
@@ -159,7 +161,7 @@ def test_notes_replace_rather_than_merge() -> None:
 
 def test_draft_false_issues_the_draft_with_the_issue_checks() -> None:
     outcome = parse_and_update(
-        draft(), {"draft": False, "terms": "Net 7"}, at=AT, order_id=ORDER_ID, short_url=SHORT_URL
+        draft(), {"draft": "0", "terms": "Net 7"}, at=AT, order_id=ORDER_ID, short_url=SHORT_URL
     )
 
     assert (outcome.invoice.status, outcome.invoice.lifecycle.issued_at) == (S.ISSUED, AT)
@@ -167,7 +169,7 @@ def test_draft_false_issues_the_draft_with_the_issue_checks() -> None:
     assert [type(e) for e in outcome.events][:2] == [InvoiceUpdated, InvoiceIssued]
     with pytest.raises(InvalidRequestError) as raised:
         parse_and_update(
-            draft(customer=None), {"draft": False}, at=AT, order_id=ORDER_ID, short_url=SHORT_URL
+            draft(customer=None), {"draft": "0"}, at=AT, order_id=ORDER_ID, short_url=SHORT_URL
         )
     assert raised.value.description == "customer is required."
 
@@ -178,7 +180,7 @@ def test_issue_checks_run_on_the_updated_invoice() -> None:
     with pytest.raises(InvalidRequestError) as raised:
         parse_and_update(
             invoice,
-            {"customer_id": None, "draft": False},
+            {"customer_id": None, "draft": "0"},
             at=AT,
             order_id=ORDER_ID,
             short_url=SHORT_URL,
