@@ -14,6 +14,7 @@ anything is looked up. ``docs/requests/`` is generated from the tables, and
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Final
 
 from invoicecore import _validators as v
@@ -271,8 +272,8 @@ CUSTOMER_RULES: Final = _table(
         f.text("email", max_length=limits.MAX_EMAIL_LENGTH),
         f.text("contact", max_length=limits.MAX_CONTACT_LENGTH),
         f.text("gstin", max_length=limits.MAX_GSTIN_LENGTH),
-        f.nested("billing_address", lambda: ADDRESS_RULES),
-        f.nested("shipping_address", lambda: ADDRESS_RULES),
+        f.nested("billing_address", lambda: ADDRESS_RULES, table_name="address"),
+        f.nested("shipping_address", lambda: ADDRESS_RULES, table_name="address"),
     ),
     _customer,
     note="Without `id`, the fields edit the invoice's customer snapshot, or make a new "
@@ -297,8 +298,8 @@ CUSTOMER_CREATE_RULES: Final = _table(
         f.text("contact", max_length=limits.MAX_CONTACT_LENGTH),
         f.text("gstin", max_length=limits.MAX_GSTIN_LENGTH),
         f.notes("notes", default=True),
-        f.nested("billing_address", lambda: ADDRESS_RULES),
-        f.nested("shipping_address", lambda: ADDRESS_RULES),
+        f.nested("billing_address", lambda: ADDRESS_RULES, table_name="address"),
+        f.nested("shipping_address", lambda: ADDRESS_RULES, table_name="address"),
     ),
     _create_customer,
     note="The body must be an object (`The body must be an object.`, field `body`).",
@@ -346,6 +347,7 @@ _LINE_ITEM_VALUE_ROWS: Final = (
         too_many=errors.TOO_MANY_ELEMENTS,
         min_one=False,
         element_label="tax",
+        table_name="tax",
     ),
 )
 
@@ -489,7 +491,7 @@ CREATE_RULES: Final = _table(
         f.currency("currency"),
         *_details_rows(create=True),
         f.string_value("customer_id"),
-        f.nested("customer", lambda: CUSTOMER_RULES),
+        f.nested("customer", lambda: CUSTOMER_RULES, table_name="customer"),
         f.flag("sms_notify", default=True),
         f.flag("email_notify", default=True),
         f.array(
@@ -499,6 +501,7 @@ CREATE_RULES: Final = _table(
             too_many=errors.TOO_MANY_LINE_ITEMS,
             min_one=True,
             element_label="line item",
+            table_name="line_item",
         ),
         f.text("idempotency_key", max_length=limits.MAX_IDEMPOTENCY_KEY_LENGTH),
     ),
@@ -537,7 +540,7 @@ UPDATE_RULES: Final = _table(
             missing_field="customer_id",
             note="Null unsets the customer; a string is looked up when applied.",
         ),
-        f.nested("customer", lambda: CUSTOMER_RULES),
+        f.nested("customer", lambda: CUSTOMER_RULES, table_name="customer"),
         f.flag("sms_notify", default=None),
         f.flag("email_notify", default=None),
         f.array(
@@ -547,6 +550,7 @@ UPDATE_RULES: Final = _table(
             too_many=errors.TOO_MANY_LINE_ITEMS,
             min_one=True,
             element_label="line item",
+            table_name="line_item_edit` (with `id`) or `line_item",
             note="The new set of line items: an element with `id` keeps (and edits) that line "
             "item (the line item edit table), one without adds a line item (the line item "
             "table). The length is checked before any element is read; when applied, the "
@@ -807,7 +811,7 @@ def _cell(text: str) -> str:
 def _limits(rule: Rule) -> str:
     if not rule.limits:
         return ""
-    return "; ".join(f"{key}: `{value}`" for key, value in rule.limits.items())
+    return "; ".join(f"{key}: `{json.dumps(value)}`" for key, value in rule.limits.items())
 
 
 def _render_table(table: Table) -> list[str]:

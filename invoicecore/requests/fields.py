@@ -731,6 +731,7 @@ def nested(
     name: str,
     table: Callable[[], Table],
     *,
+    table_name: str,
     nullable: bool = True,
     empty_is_absent: bool = False,
     attribute: str | None = None,
@@ -757,7 +758,7 @@ def nested(
         kind="object",
         nullable=nullable,
         errors=(_error(errors.MUST_BE, name, attribute=label, expected="an object"),),
-        table=name,
+        table=table_name,
         note=note,
         check=check,
     )
@@ -771,6 +772,7 @@ def array(
     too_many: Message,
     min_one: bool,
     element_label: str,
+    table_name: str,
     note: str = "",
 ) -> Rule:
     """An array of objects, each checked against ``element`` with the path ``name[i].``."""
@@ -812,7 +814,7 @@ def array(
         kind="array",
         limits={"max_items": maximum, **({"min_items": 1} if min_one else {})},
         errors=tuple(found),
-        table=name,
+        table=table_name,
         note=note or "The length is checked before any element is read.",
         check=check,
     )
