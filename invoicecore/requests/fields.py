@@ -72,6 +72,10 @@ class Context:
         self.accepted = accepted
 
 
+NO_DEFAULT: Final = object()
+"""A row's ``default_value`` when an absent key gives no typed value."""
+
+
 @attrs.frozen(kw_only=True)
 class RuleError:
     """One error a rule can raise: its code, its description, the ``field`` it carries.
@@ -100,6 +104,12 @@ class Rule:
     note: str = ""
     table: str | None = None
     check: Check = attrs.field(eq=False, repr=False)
+    key: str | None = attrs.field(
+        default=attrs.Factory(lambda self: self.name, takes_self=True), eq=False, repr=False
+    )
+    """The body key whose presence runs the check; ``None``: the check always runs."""
+    default_value: object = attrs.field(default=NO_DEFAULT, eq=False, repr=False)
+    """What the typed value is when the key is absent (``NO_DEFAULT``: nothing)."""
 
     def to_json(self) -> dict[str, Any]:
         """The row as JSON: everything but the compiled check."""
@@ -133,6 +143,27 @@ class Table:
         default=None, eq=False, repr=False
     )
 
+    steps: tuple[tuple[str | None, Check], ...] = attrs.field(init=False, eq=False, repr=False)
+    defaults: Mapping[str, object] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Compiled once: the checks in order, each with the key that runs it, and
+        # the typed values of absent keys (copied into each run's output).
+        object.__setattr__(
+            self,
+            "steps",
+            tuple((rule.key, rule.check) for rule in self.rules if rule.kind != "ignored"),
+        )
+        object.__setattr__(
+            self,
+            "defaults",
+            {
+                rule.name: rule.default_value
+                for rule in self.rules
+                if rule.default_value is not NO_DEFAULT
+            },
+        )
+
     def __iter__(self) -> Any:  # noqa: ANN401 - an iterator of Rule
         return iter(self.rules)
 
@@ -153,11 +184,12 @@ class Table:
 
 def run(table: Table, body: Mapping[str, Any], prefix: str, context: Context) -> Any:  # noqa: ANN401
     """Check ``body`` against ``table``, row by row, and build the table's typed value."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = dict(table.defaults)
     if table.prepare is not None:
         body = table.prepare(body)
-    for rule in table.rules:
-        rule.check(body, out, prefix, context)
+    for key, check in table.steps:
+        if key is None or key in body:
+            check(body, out, prefix, context)
     return table.build(out)
 
 
@@ -199,6 +231,7 @@ def extra_keys(
     shown = "{path}" if list_paths else ""
     return Rule(
         name="*",
+        key=None,
         kind="extra_keys",
         limits={
             "accepted": list(accepted) if accepted is not None else "the status's keys",
@@ -249,6 +282,7 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
 
     return Rule(
         name=f"{first} + {second}",
+        key=first,
         kind="exclusive",
         errors=(_error(message, field),),
         note=f"Cross-field: `{first}` and `{second}` may not both be sent (whatever their values).",
@@ -265,6 +299,7 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
 
     return Rule(
         name=f"{first} + {second}",
+        key=first,
         kind="exclusive",
         errors=(_error(message, field),),
         note=f"Cross-field, after both rows: `{first}` and `{second}` may not both be non-null.",
@@ -281,6 +316,7 @@ def required_without(name: str, other: str, message: Message) -> Rule:
 
     return Rule(
         name=name,
+        key=None,
         kind="required_without",
         required=f"required without {other}",
         errors=(_error(message, name),),
@@ -316,6 +352,7 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
 
     return Rule(
         name=" + ".join(names),
+        key=None,
         kind="required",
         required="required",
         nullable=False,
@@ -340,6 +377,7 @@ def constant(name: str, value: str, *, nullable: bool, default: str | None) -> R
     return Rule(
         name=name,
         kind="constant",
+        default_value=default,
         nullable=nullable,
         limits={"equals": value},
         default=default,
@@ -369,6 +407,7 @@ def flag(name: str, *, default: bool | None) -> Rule:
     return Rule(
         name=name,
         kind="boolean",
+        default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"accepts": [True, False, 1, 0, "1", "0"]},
         default=None if default is None else str(default).lower(),
@@ -394,6 +433,7 @@ def strict_boolean(name: str, *, default: bool | None) -> Rule:
     return Rule(
         name=name,
         kind="boolean",
+        default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"accepts": [True, False]},
         default=None if default is None else str(default).lower(),
@@ -419,6 +459,7 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
     return Rule(
         name=name,
         kind="selection",
+        default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"one_of": list(choices)},
         default=None if default is None else repr(default),
@@ -440,6 +481,7 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
 
     return Rule(
         name=name,
+        key=None,
         kind="currency",
         required="required" if default is None else "optional, not blank",
         nullable=False,
@@ -566,6 +608,8 @@ def integer(
     return Rule(
         name=name,
         kind="integer",
+        key=None if default_at else name,
+        default_value=NO_DEFAULT if default is None else default,
         nullable=nullable,
         limits=bounds,
         default="the request's at" if default_at else (None if default is None else str(default)),
@@ -646,6 +690,7 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
     return Rule(
         name=name,
         kind="notes",
+        default_value=Notes() if default else NO_DEFAULT,
         nullable=False,
         limits={
             "max_keys": limits.MAX_NOTES,
@@ -836,6 +881,7 @@ def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
     return Rule(
         name=name,
         kind="selection",
+        default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"one_of": list(choices)},
         default=default,
@@ -875,6 +921,7 @@ def query_integer(name: str, *, minimum: int, maximum: int, default: int | None)
     return Rule(
         name=name,
         kind="query_integer",
+        default_value=default,
         limits={
             "minimum": minimum,
             "maximum": maximum,
