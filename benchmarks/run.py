@@ -33,10 +33,10 @@ from invoicecore import (
     issue,
     notify,
     pay,
+    requests,
     update,
     wire,
 )
-from invoicecore import requests
 from invoicecore.book import Book, Call
 from invoicecore.replay import replay
 

@@ -76,11 +76,12 @@ class AddressInput:
 
     def fields(self) -> dict[str, str | None]:
         """The sent fields, by name: what an edit changes."""
-        return {
-            name: value  # type: ignore[misc]
-            for name in ("line1", "line2", "zipcode", "city", "state", "country")
-            if (value := getattr(self, name)) is not UNSET
-        }
+        sent: dict[str, str | None] = {}
+        for name in ("line1", "line2", "zipcode", "city", "state", "country"):
+            value = getattr(self, name)
+            if value is not UNSET:
+                sent[name] = value
+        return sent
 
 
 @attrs.frozen(kw_only=True)

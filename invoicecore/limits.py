@@ -192,7 +192,9 @@ def refuse_extras(
     list_paths: bool = False,
     field_is_object: bool = False,
 ) -> None:
-    """Refuse the keys not in ``accepted``: ``colour, size is/are not required and should not be sent``.
+    """Refuse the keys not in ``accepted`` with the one extra-field message.
+
+    ``colour, size is/are not required and should not be sent``.
 
     The message lists the extra keys in request order: at most 16, each cut to
     64 characters with ``...``, then ``, ...`` when more were sent. The

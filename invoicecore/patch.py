@@ -159,15 +159,7 @@ def merge_line_items(
     for index, element in enumerate(elements):
         field = f"line_items[{index}]"
         if isinstance(element, (KeepLineItem, EditLineItem)):
-            line_id = element.id
-            if line_id not in by_id:
-                raise errors.ID_DOES_NOT_EXIST.error(field=f"{field}.id")
-            base = edited.get(line_id, by_id[line_id])
-            if isinstance(element, EditLineItem):
-                base = edit_line_item(
-                    base, element.changes, currency=currency, items=items, field=field
-                )
-            edited[line_id] = base
+            edited[element.id] = _kept(element, by_id, edited, currency, items, field)
         elif isinstance(element, AddLineItem):
             line_id = new_id("li")
             if line_id in by_id or any(line.id == line_id for line in added):
@@ -195,6 +187,22 @@ def merge_line_items(
         added=tuple(added),
         line_items=result,
     )
+
+
+def _kept(  # noqa: PLR0917 - a private step of merge_line_items
+    element: KeepLineItem | EditLineItem,
+    by_id: Mapping[str, LineItem],
+    edited: Mapping[str, LineItem],
+    currency: str,
+    items: Catalogue | None,
+    field: str,
+) -> LineItem:
+    if element.id not in by_id:
+        raise errors.ID_DOES_NOT_EXIST.error(field=f"{field}.id")
+    base = edited.get(element.id, by_id[element.id])
+    if isinstance(element, EditLineItem):
+        return edit_line_item(base, element.changes, currency=currency, items=items, field=field)
+    return base
 
 
 def id_source(new_id: object) -> IdSource:

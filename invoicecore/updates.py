@@ -224,6 +224,10 @@ def resolve_customer(
         return None  # {} is missing (Laravel): no nameless customer is made
     else:
         base = Customer(id=new_id("cust"))  # a new customer, created with the invoice
+    return _with_fields(base, value, new_id)
+
+
+def _with_fields(base: Customer, value: CustomerInput, new_id: IdSource) -> Customer:
     fields: dict[str, object] = {}
     for key in ("name", "email", "contact", "gstin"):
         given = getattr(value, key)
@@ -236,7 +240,7 @@ def resolve_customer(
         given = getattr(value, key)
         if given is not UNSET:
             fields[key] = _address(given, kind, getattr(base, key), new_id)
-    return attrs.evolve(base, **fields)  # type: ignore[misc]
+    return attrs.evolve(base, **fields)  # type: ignore[arg-type]
 
 
 def _customer_by_id(value: str, customers: CustomerDirectory | None) -> Customer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from invoicecore import (
     Customer,
@@ -20,8 +20,10 @@ from invoicecore import (
     update,
 )
 from invoicecore.requests import parse_update
-from invoicecore.transitions import Outcome
 from invoicecore.updates import UPDATABLE_KEYS
+
+if TYPE_CHECKING:
+    from invoicecore.transitions import Outcome
 
 T0: Final = 1_700_000_000
 """When the test invoices are created."""

@@ -1,4 +1,4 @@
-"""The request tables: check order, Laravel's "required", bounded echoes, the request items of #11."""
+"""The request tables: check order, Laravel's "required", bounded echoes, #11's request items."""
 
 from __future__ import annotations
 
@@ -21,14 +21,14 @@ from tests.helpers import T0
 PACKAGE = Path(__file__).resolve().parent.parent / "invoicecore"
 
 
-def _call(book: Book, method: str, path: str, body: Any = None, query: Any = None) -> Any:  # noqa: ANN401
+def _call(book: Book, method: str, path: str, body: Any = None, query: Any = None) -> Any:
     response = book.handle(Call(at=T0, method=method, path=path, body=body, query=query))
     return response.status, response.body
 
 
 def _error(
     book: Book, method: str, path: str, body: Any = None, query: Any = None
-) -> tuple[str, str]:  # noqa: ANN401
+) -> tuple[str, str]:
     status, answer = _call(book, method, path, body, query)
     assert status == 400, answer
     return answer["error"]["description"], answer["error"]["field"]
@@ -241,7 +241,8 @@ def test_the_extra_field_message_lists_16_keys_cut_to_64_characters() -> None:
 def test_exactly_16_extras_have_no_ellipsis() -> None:
     description, _ = _error(Book(), "POST", "/v1/invoices", {f"x{n}": n for n in range(16)})
 
-    assert description.startswith("x0, x1") and ", ..." not in description
+    assert description.startswith("x0, x1")
+    assert ", ..." not in description
 
 
 @pytest.mark.parametrize(
@@ -273,17 +274,19 @@ def test_nested_extra_keys_share_the_one_refusal(
     )
     if "age" in json.dumps(body):
         description, _ = _error(Book(), "POST", "/v1/invoices", {"draft": "1", **nested})
-        assert description.count(", ") == 16 and ", ..." in description
+        assert description.count(", ") == 16
+        assert ", ..." in description
 
 
 @given(st.dictionaries(st.text(min_size=1, max_size=200), st.none(), min_size=1, max_size=40))
 def test_the_refusal_is_bounded_whatever_was_sent(body: dict[str, None]) -> None:
     extras = [key for key in body if key not in requests.CREATE_KEYS]
 
+    if not extras:
+        limits.refuse_extras(body, requests.CREATE_KEYS)  # accepted: nothing raised
+        return
     with pytest.raises(InvoiceError) as raised:
         limits.refuse_extras(body, requests.CREATE_KEYS)
-        assert not extras
-        raise errors.REQUIRED.error(attribute="x")
 
     if extras:
         assert raised.value.code == "EXTRA_FIELDS"
@@ -347,12 +350,14 @@ def _simple_rows(table: requests.Table) -> list[requests.Rule]:
         pytest.param(requests.CUSTOMER_CREATE_RULES, requests.parse_customer, id="customer"),
     ],
 )
-def test_of_two_bad_values_the_earlier_row_answers(table: requests.Table, parse: Any) -> None:  # noqa: ANN401
+def test_of_two_bad_values_the_earlier_row_answers(table: requests.Table, parse: Any) -> None:
     rows = _simple_rows(table)
     assert len(rows) >= 2
-    base = {"item": {"name": "N", "amount": 100}, "customer_create": {"name": "N"}}.get(
-        table.name, {}
-    )
+    bases: dict[str, dict[str, object]] = {
+        "item": {"name": "N", "amount": 100},
+        "customer_create": {"name": "N"},
+    }
+    base = bases.get(table.name, {})
     for first, second in itertools.combinations(rows, 2):
         for body in (
             {**base, first.name: _BAD[first.kind], second.name: _BAD[second.kind]},
@@ -378,7 +383,8 @@ def test_the_tables_export_as_json() -> None:
     assert document["extra_keys"]["listed_at_most"] == 16
     assert set(document["tables"]) == {table.name for table in requests.TABLES}
     for rule in requests.LINE_ITEM_RULES:
-        assert isinstance(rule.name, str) and isinstance(rule.kind, str)
+        assert isinstance(rule.name, str)
+        assert isinstance(rule.kind, str)
 
 
 def test_an_update_parses_to_typed_patch_elements() -> None:
@@ -403,8 +409,10 @@ def test_an_update_parses_to_typed_patch_elements() -> None:
 
 
 def test_is_missing_is_laravels_required() -> None:
-    assert all(fields.is_missing(value) for value in (None, "", " \t\n", [], {}))
-    assert not any(fields.is_missing(value) for value in (0, False, "a", [0], {"a": 1}, "\u00a0"))
+    missing: tuple[object, ...] = (None, "", " \t\n", [], {})
+    present: tuple[object, ...] = (0, False, "a", [0], {"a": 1}, "\u00a0")
+    assert all(fields.is_missing(value) for value in missing)
+    assert not any(fields.is_missing(value) for value in present)
 
 
 # -- no import cycles around limits --------------------------------------------------------------

@@ -25,9 +25,8 @@ def test_the_check_order_page_is_current(slug: str) -> None:
         path.write_text(expected, encoding="utf-8")
 
     assert path.exists(), f"docs/requests/{slug}.md is missing"
-    assert path.read_text(encoding="utf-8") == expected, (
-        f"docs/requests/{slug}.md is stale: run INVOICECORE_WRITE_DOCS=1 python -m pytest {__file__}"
-    )
+    stale = f"docs/requests/{slug}.md is stale: run INVOICECORE_WRITE_DOCS=1 pytest {__file__}"
+    assert path.read_text(encoding="utf-8") == expected, stale
 
 
 def test_every_page_is_in_the_index_and_every_table_on_a_page() -> None:

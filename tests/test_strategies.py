@@ -20,9 +20,9 @@ from invoicecore import (
     LineItem,
     Status,
     check_invariants,
+    requests,
     update,
 )
-from invoicecore import requests
 from invoicecore.apply import create_invoice
 from invoicecore.replay import replay
 from invoicecore.strategies import (
@@ -125,9 +125,7 @@ def test_update_payloads_are_valid_for_the_invoice_status(data: st.DataObject) -
     ids = iter(range(1, 1000))
 
     command = requests.parse_update(payload, status=invoice.status)
-    outcome = update(
-        invoice, command, at=invoice.created_at, new_id=lambda p: f"{p}_n{next(ids)}"
-    )
+    outcome = update(invoice, command, at=invoice.created_at, new_id=lambda p: f"{p}_n{next(ids)}")
 
     assert set(payload) <= set(UPDATABLE_KEYS[invoice.status])
     assert outcome.invoice.status is invoice.status

@@ -397,10 +397,13 @@ def test_create_errors_found_while_parsing_or_building(
 ) -> None:
     # Decisions (second set): everything that needs no lookup is refused by the
     # parse itself, before an idempotency key is looked up; lookups come after.
-    with pytest.raises(InvoiceError) as raised:
+    def parse_then_apply() -> None:
         command = requests.parse_create({"draft": "1", **payload}, at=T0)
         assert field == "customer_id", "only a lookup may be left to the apply step"
         create_invoice(command, id="inv_1", at=T0, new_id=lambda p: f"{p}_1", customers={})
+
+    with pytest.raises(InvoiceError) as raised:
+        parse_then_apply()
 
     assert (raised.value.code, raised.value.description, raised.value.field) == (
         CODES[description],

@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 Check = Callable[[Mapping[str, Any], dict[str, Any], str, "Context"], None]
-"""A compiled row: ``(body, out, prefix, context)``; raises, or writes its typed value to ``out``."""
+"""A compiled row: ``(body, out, prefix, context)``; raises, or writes its typed value."""
 
 _PHP_WHITESPACE: Final = " \t\n\r\0\x0b"
 
@@ -49,9 +49,9 @@ def is_missing(value: object) -> bool:
         return True
     kind = type(value)
     if kind is str:
-        return not value.strip(_PHP_WHITESPACE)  # type: ignore[attr-defined]
+        return not str(value).strip(_PHP_WHITESPACE)
     if kind is list or kind is dict or kind is tuple:
-        return not value  # type: ignore[truthy-bool]
+        return not value
     return False
 
 
@@ -70,6 +70,14 @@ class Context:
         self.at = at
         self.currency = currency
         self.accepted = accepted
+
+
+def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(dict(value))
+
+
+def _frozen_names(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
 
 
 NO_DEFAULT: Final = object()
@@ -98,7 +106,7 @@ class Rule:
     kind: str
     required: str = "optional"
     nullable: bool = True
-    limits: Mapping[str, object] = attrs.field(factory=dict, converter=MappingProxyType)
+    limits: Mapping[str, object] = attrs.field(factory=dict, converter=_frozen)
     default: str | None = None
     errors: tuple[RuleError, ...] = ()
     note: str = ""
@@ -136,7 +144,7 @@ class Table:
     """How a field of this table is written: ``""`` for a body, ``line_items[i].`` nested."""
     rules: tuple[Rule, ...]
     note: str = ""
-    aliases: Mapping[str, str] = attrs.field(factory=dict, converter=MappingProxyType)
+    aliases: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_names)
     """Keys renamed before the first row runs (``invoice_number`` -> ``receipt``)."""
     build: Callable[[dict[str, Any]], Any] = attrs.field(eq=False, repr=False)
     prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = attrs.field(
@@ -308,7 +316,7 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
 
 
 def required_without(name: str, other: str, message: Message) -> Rule:
-    """A cross-field row: ``name`` is required (Laravel's sense) when ``other`` is absent or null."""
+    """A cross-field row: ``name`` is required (Laravel's sense) without ``other``."""
 
     def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if body.get(other) is None and is_missing(body.get(name)):
@@ -469,7 +477,7 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
 
 
 def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
-    """A supported currency code; missing (Laravel's sense) is ``The currency field is required.``."""
+    """A supported currency code; missing (Laravel's sense) is refused as required."""
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
         value = body.get(name, default)
@@ -525,14 +533,10 @@ def text(
             raise errors.MAX_LENGTH.error(
                 field=prefix + name, attribute=attribute, maximum=max_length
             )
-        if len(value) < min_length:
-            raise errors.MIN_LENGTH.error(
-                field=prefix + name, attribute=attribute, minimum=min_length
-            )
-        if printable_ascii and not (value.isascii() and value.isprintable()):
-            raise errors.MUST_BE.error(
-                field=prefix + name, attribute=attribute, expected=_PRINTABLE
-            )
+        if len(value) < min_length or (
+            printable_ascii and not (value.isascii() and value.isprintable())
+        ):
+            _too_short_or_not_printable(value, prefix + name, attribute, min_length)
         out[name] = value
 
     found = [
@@ -558,6 +562,12 @@ def text(
 
 
 _PRINTABLE: Final = "a string of printable ASCII characters"
+
+
+def _too_short_or_not_printable(value: str, field: str, attribute: str, minimum: int) -> None:
+    if len(value) < minimum:
+        raise errors.MIN_LENGTH.error(field=field, attribute=attribute, minimum=minimum)
+    raise errors.MUST_BE.error(field=field, attribute=attribute, expected=_PRINTABLE)
 
 
 def integer(
@@ -881,7 +891,7 @@ def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
     return Rule(
         name=name,
         kind="selection",
-        default_value=NO_DEFAULT if default is None else default,
+        default_value=default,
         nullable=False,
         limits={"one_of": list(choices)},
         default=default,
