@@ -40,6 +40,7 @@ __all__ = [
     "MAX_TAXES",
     "MAX_TEXT_LENGTH",
     "MIN_EXPIRY_SECONDS",
+    "MinimumAmount",
     "check_boolean",
     "check_expire_by",
     "check_line_amount",
