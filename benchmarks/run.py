@@ -33,6 +33,7 @@ from invoicecore import (
     issue,
     notify,
     pay,
+    requests,
     update,
     wire,
 )
@@ -132,7 +133,9 @@ def patches(number: int) -> list[Row]:
         payload = [{"id": line.id, "quantity": 2} for line in invoice.line_items]
         costs[size] = best(
             lambda invoice=invoice, payload=payload: update(
-                invoice, {"line_items": payload}, at=T + 5
+                invoice,
+                requests.parse_update({"line_items": payload}, status=invoice.status),
+                at=T + 5,
             ),
             number,
         )
@@ -163,7 +166,7 @@ def wire_costs(number: int) -> list[Row]:
         lambda: json.dumps(wire.render_invoice(invoice)), lambda: json.dumps(document), number
     )
     parse, loads = paired(
-        lambda: wire.parse_create(json.loads(text), at=T), lambda: json.loads(text), number
+        lambda: requests.parse_create(json.loads(text), at=T), lambda: json.loads(text), number
     )
     return [
         (

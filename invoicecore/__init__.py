@@ -55,6 +55,7 @@ from invoicecore.events import (
 )
 from invoicecore.invariants import check_invariants
 from invoicecore.patch import KeptLineItem, LineItemsPlan, plan_line_items_patch
+from invoicecore.statuses import UPDATABLE_KEYS
 from invoicecore.transitions import (
     TERMINAL_STATUSES,
     TRANSITIONS,
@@ -73,7 +74,7 @@ from invoicecore.transitions import (
     pay,
     update,
 )
-from invoicecore.updates import UPDATABLE_KEYS, UpdatePlan, plan_update
+from invoicecore.updates import UpdatePlan, plan_update
 
 __all__ = [
     "CURRENCIES",

@@ -100,40 +100,25 @@ class Notes(Mapping[str, NoteValue]):
     _items: Mapping[str, NoteValue]
     _key: tuple[tuple[str, type, NoteValue], ...]
 
-    def __init__(  # noqa: C901 - one rule a line, each with its own message
+    def __init__(
         self,
         items: Mapping[str, NoteValue] | Iterable[tuple[str, NoteValue]] = (),
         *,
         field: str = "notes",
     ) -> None:
-        pairs: Iterable[object]
-        if isinstance(items, Mapping):
-            pairs = items.items()
-        elif isinstance(items, (list, tuple)):
-            pairs = items
-        else:
-            raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
-        if len(items) > limits.MAX_NOTES:
-            raise errors.NOTES_TOO_MANY_KEYS.error(field=field)
-        data: dict[str, NoteValue] = {}
-        for pair in pairs:
-            if not isinstance(pair, tuple) or len(pair) != 2:  # noqa: PLR2004 - a pair
-                raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
-            key, value = pair
-            if not isinstance(key, str):
-                raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
-            if len(key) > limits.MAX_NOTES_KEY_LENGTH:
-                raise errors.NOTES_KEY_TOO_LONG.error(field=field)
-            if not isinstance(value, _SCALARS):
-                raise errors.NOTES_VALUE_NOT_SCALAR.error(field=field)
-            if isinstance(value, str) and len(value) > limits.MAX_NOTES_VALUE_LENGTH:
-                raise errors.NOTES_VALUE_TOO_LONG.error(field=field)
+        source: object = items
+        if isinstance(items, (list, tuple)) and items:
+            for pair in items:
+                if not isinstance(pair, tuple) or len(pair) != 2:  # noqa: PLR2004 - a pair
+                    raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
+            source = dict(items)
+        data = limits.check_notes(source, field)  # the one home of Razorpay's notes rules
+        for value in data.values():
             if isinstance(value, float) and not math.isfinite(value):
                 # NaN is not JSON and is not even equal to itself.
                 raise errors.MUST_BE.error(
                     field=field, attribute="notes value", expected="a finite number"
                 )
-            data[key] = value
         # A read-only view: nothing reaches the dict behind it, so no caller can
         # change a value that is hashed and shared.
         object.__setattr__(self, "_items", MappingProxyType(data))

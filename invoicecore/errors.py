@@ -172,6 +172,17 @@ class Message:
             )
         return self.template.format_map(params)
 
+    def describe(self, **params: object) -> str:
+        """The template with the given parameters filled in and the rest left as ``{name}``.
+
+        For documentation and tables that show a rule (``The amount must be
+        atleast {minimum}``), never for an error a client reads: ``format``
+        refuses a missing parameter.
+        """
+        return self.template.format_map(
+            {**{name: "{" + name + "}" for name in self.parameters}, **params}
+        )
+
     def error(self, *, field: str | None = None, **params: object) -> InvoiceError:
         """A ready-to-raise error of this message's kind."""
         return self.kind(self.format(**params), field, self.code)

@@ -30,7 +30,7 @@ from invoicecore.entities import (
     Status,
 )
 from invoicecore.limits import MAX_EMAIL_LENGTH
-from invoicecore.updates import UPDATABLE_KEYS
+from invoicecore.statuses import UPDATABLE_KEYS
 
 __all__ = [
     "START",
@@ -369,7 +369,7 @@ def create_payloads(
 
 @st.composite
 def _update_payload(draw: st.DrawFn, invoice: Invoice, at: int) -> dict[str, Any]:
-    keys = [key for key in UPDATABLE_KEYS.get(invoice.status, ()) if key in _UPDATE_VALUES]
+    keys = [key for key in UPDATABLE_KEYS[invoice.status] if key in _UPDATE_VALUES]
     chosen = draw(st.lists(st.sampled_from(keys), unique=True, max_size=3)) if keys else []
     payload: dict[str, Any] = {}
     for key in chosen:

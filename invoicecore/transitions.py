@@ -45,6 +45,7 @@ from invoicecore.events import (
 from invoicecore.limits import MAX_LINE_ITEMS, MIN_EXPIRY_SECONDS
 
 if TYPE_CHECKING:
+    from invoicecore.commands import UpdateInvoice
     from invoicecore.patch import Catalogue, IdSource
     from invoicecore.updates import CustomerDirectory
 
@@ -534,7 +535,7 @@ def create(
 
 def update(
     invoice: Invoice,
-    changes: Mapping[str, object],
+    command: UpdateInvoice,
     *,
     at: int,
     new_id: IdSource | None = None,
@@ -543,10 +544,10 @@ def update(
     order_id: str | None = None,
     short_url: str | None = None,
 ) -> Outcome:
-    """Apply a PATCH: the keys the status accepts, each under its rules.
+    """Apply a parsed PATCH (``requests.parse_update``): the keys the status accepts.
 
-    ``changes`` holds Razorpay's request keys with typed values (see
-    ``updates.UPDATABLE_KEYS``). ``new_id`` gives ids for new line items,
+    ``command`` is a typed ``UpdateInvoice`` (see ``statuses.UPDATABLE_KEYS``
+    for what each status accepts). ``new_id`` gives ids for new line items,
     customers and addresses; ``customers`` and ``items`` are where
     ``customer_id`` and ``item_id`` are looked up. A draft updated with
     ``draft`` false is issued, with the issue checks, and needs ``order_id``
@@ -557,7 +558,7 @@ def update(
     _guard(Operation.UPDATE, invoice, at)
     plan = updates.plan_update(
         invoice,
-        changes,
+        command,
         at=at,
         new_id=new_id,
         customers=customers,

@@ -1,28 +1,18 @@
-"""Razorpay's JSON: request payloads in, entities out. The only module that knows the wire shape.
+"""Razorpay's JSON out (and back in): entities rendered with every key in Razorpay's order.
 
-Parsers take what ``json.loads`` gives (dicts, lists, scalars) and return the
-typed requests of ``commands``, or raise an ``InvoiceError`` with Razorpay's
-exact description. Renderers give Razorpay's entities with every key in its
-order. Work is bounded by the limits, not by the input: a list or a string
-longer than its limit is refused by its length before anything in it is read.
+Renderers give Razorpay's entities; ``load_invoice`` reads an entity back. The
+requests (what a client sends) are parsed by ``invoicecore.requests``, from
+ordered rule tables. Work is bounded by the limits, not by the input.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from invoicecore import _validators as v
-from invoicecore import amounts, errors, limits
+from invoicecore import errors, limits
 from invoicecore.amounts import Tax
-from invoicecore.commands import (
-    FETCH_MAX_COUNT,
-    CapturePayment,
-    CreateInvoice,
-    FetchQuery,
-    UpdateInvoice,
-)
 from invoicecore.entities import (
     INVOICE_TYPE,
     Address,
@@ -34,24 +24,16 @@ from invoicecore.entities import (
     Notes,
     Notifications,
     Order,
-    Status,
 )
 from invoicecore.invariants import check_invariants
-from invoicecore.updates import check_invoice_only_keys, check_update_keys
 
 __all__ = [
     "ADDRESS_KEYS",
-    "CREATE_KEYS",
     "CUSTOMER_DETAILS_KEYS",
-    "FETCH_KEYS",
     "INVOICE_KEYS",
     "LINE_ITEM_ENTITY_KEYS",
     "TAX_ENTITY_KEYS",
     "load_invoice",
-    "parse_create",
-    "parse_fetch_query",
-    "parse_payment",
-    "parse_update",
     "render_collection",
     "render_customer_details",
     "render_error",
@@ -160,165 +142,12 @@ TAX_ENTITY_KEYS: Final = (
     "tax_amount",
 )
 
-CREATE_KEYS: Final = (
-    "type",
-    "description",
-    "draft",
-    "customer_id",
-    "customer",
-    "line_items",
-    "currency",
-    "expire_by",
-    "sms_notify",
-    "email_notify",
-    "partial_payment",
-    "date",
-    "terms",
-    "comment",
-    "notes",
-    "receipt",
-    "amount",
-    "first_payment_min_amount",
-    "idempotency_key",
-    "billing_start",
-    "billing_end",
-)
-"""The keys a create accepts (``invoice_number`` is read as ``receipt`` first)."""
-
-FETCH_KEYS: Final = ("type", "payment_id", "receipt", "customer_id", "from", "to", "count", "skip")
-
 _ERROR_ENVELOPE: Final = {
     "code": "BAD_REQUEST_ERROR",
     "source": "business",
     "step": "payment_initiation",
     "reason": "input_validation_failed",
 }
-_DRAFT_VALUES: Final = {"1": True, "0": False}
-_MAX_IDEMPOTENCY_KEY_LENGTH: Final = 255
-_MAX_FILTER_LENGTH: Final = 40
-
-
-# ---------------------------------------------------------------------------
-# Requests
-# ---------------------------------------------------------------------------
-
-
-def parse_create(payload: object, *, at: int) -> CreateInvoice:
-    """A create request, checked; ``date`` defaults to ``at`` when the key is absent.
-
-    An explicit ``"date": null`` stays null, as on Razorpay.
-    """
-    at = v.check_integer(at, "at")
-    body = _renamed(_object(payload, "body"))
-    _refuse_extras(body, CREATE_KEYS, "")
-    kind = body.get("type", INVOICE_TYPE)
-    if kind != INVOICE_TYPE:
-        raise errors.NOT_A_VALID_TYPE.error(field="type", type=v.echo(kind))
-    check_invoice_only_keys(body)
-    draft = _draft(body["draft"]) if "draft" in body else False
-    currency = _currency(body.get("currency", "INR"))
-    details = Details(
-        receipt=limits.check_receipt(body.get("receipt")),
-        description=limits.check_text(body.get("description"), "description"),
-        terms=limits.check_text(body.get("terms"), "terms"),
-        comment=limits.check_text(body.get("comment"), "comment"),
-        notes=Notes(body.get("notes", {})),  # type: ignore[arg-type]  # Notes checks the shape
-        date=limits.check_optional_integer(body.get("date", at), "date"),
-        expire_by=limits.check_expire_by(body.get("expire_by"), at),
-        partial_payment=_flag(body.get("partial_payment", False), "partial_payment"),
-        billing_start=limits.check_optional_integer(body.get("billing_start"), "billing_start"),
-        billing_end=limits.check_optional_integer(body.get("billing_end"), "billing_end"),
-    )
-    customer_id = body.get("customer_id")
-    if customer_id is not None and type(customer_id) is not str:
-        raise errors.MUST_BE.error(
-            field="customer_id", attribute="customer id", expected="a string"
-        )
-    customer = body.get("customer")
-    if customer is not None:
-        customer = _object(customer, "customer")
-    return CreateInvoice(
-        draft=draft,
-        currency=currency,
-        details=details,
-        sms_notify=_flag(body.get("sms_notify", True), "sms_notify"),
-        email_notify=_flag(body.get("email_notify", True), "email_notify"),
-        customer_id=customer_id,
-        customer=customer,
-        line_items=_line_item_elements(body["line_items"], allow_empty=False)
-        if "line_items" in body
-        else (),
-        idempotency_key=limits.check_text(
-            body.get("idempotency_key"), "idempotency_key", maximum=_MAX_IDEMPOTENCY_KEY_LENGTH
-        ),
-    )
-
-
-def parse_update(payload: object, *, status: Status | None = None) -> UpdateInvoice:
-    """An update request: aliases renamed, flags typed, key order kept.
-
-    With the invoice's ``status``, the keys that status does not accept are
-    refused first, before any value is typed, as Razorpay checks them.
-    """
-    body = _renamed(_object(payload, "body"))
-    if status is not None:
-        check_update_keys(Status(status), body)
-    changes: dict[str, object] = {}
-    for key, value in itertools.islice(body.items(), _scan_limit(CREATE_KEYS)):
-        if key in ("sms_notify", "email_notify", "partial_payment"):
-            changes[key] = _flag(value, key)
-        elif key == "draft":
-            changes[key] = _draft(value)
-        elif key == "line_items":
-            changes[key] = list(_line_item_elements(value, allow_empty=True))
-        else:
-            changes[key] = value
-    return UpdateInvoice(changes=changes)
-
-
-def parse_payment(payload: object) -> CapturePayment:
-    """The simulator's captured payment: ``{"amount": int, "payment_id": "pay_..."}``."""
-    body = _object(payload, "body")
-    _refuse_extras(body, ("amount", "payment_id"), "")
-    for key in ("amount", "payment_id"):
-        if key not in body:
-            raise errors.REQUIRED.error(field=key, attribute=v.attribute_label(key))
-    amount = v.check_integer(body["amount"], "amount", minimum=1)
-    payment_id = body["payment_id"]
-    if type(payment_id) is not str or not payment_id:
-        raise errors.MUST_BE.error(field="payment_id", attribute="payment id", expected="a string")
-    return CapturePayment(amount=amount, payment_id=payment_id)
-
-
-def parse_fetch_query(query: object) -> FetchQuery:
-    """``GET /v1/invoices`` query: values as URL strings or integers (``"2"`` and ``2`` agree)."""
-    params = {} if query is None else _object(query, "query")
-    _refuse_extras(params, FETCH_KEYS, "")
-    kind = params.get("type")
-    if kind is not None and kind != INVOICE_TYPE:
-        raise errors.NOT_A_VALID_TYPE.error(field="type", type=v.echo(kind))
-    count = _query_integer(params.get("count"), "count")
-    if count is not None and count > FETCH_MAX_COUNT:
-        raise errors.MAX_VALUE.error(field="count", attribute="count", maximum=FETCH_MAX_COUNT)
-    if count is not None and count < 1:
-        raise errors.MIN_VALUE.error(field="count", attribute="count", minimum=1)
-    skip = _query_integer(params.get("skip"), "skip")
-    if skip is not None and skip < 0:
-        raise errors.MIN_VALUE.error(field="skip", attribute="skip", minimum=0)
-    moments = {key: _query_integer(params.get(key), key) for key in ("from", "to")}
-    for key, moment in moments.items():
-        if moment is not None and moment < 0:
-            raise errors.MIN_VALUE.error(field=key, attribute=key, minimum=0)
-    return FetchQuery(
-        type=kind if isinstance(kind, str) else None,
-        payment_id=_query_text(params.get("payment_id"), "payment_id"),
-        receipt=_query_text(params.get("receipt"), "receipt"),
-        customer_id=_query_text(params.get("customer_id"), "customer_id"),
-        from_=moments["from"],
-        to=moments["to"],
-        count=FetchQuery().count if count is None else count,
-        skip=0 if skip is None else skip,
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -534,101 +363,6 @@ def _object(value: object, name: str) -> dict[str, object]:
     if not v.is_object(value):
         raise errors.MUST_BE.error(field=name or None, attribute=name, expected="an object")
     return dict(value)
-
-
-def _scan_limit(keys: tuple[str, ...]) -> int:
-    # Reading past this many keys cannot change the answer much: the extra-field
-    # message then lists the first extra keys only, and the work stays bounded.
-    return len(keys) + 50
-
-
-def _refuse_extras(body: Mapping[str, object], keys: tuple[str, ...], where: str) -> None:
-    scanned = itertools.islice(body, _scan_limit(keys))
-    extras = [key for key in scanned if key not in keys]
-    if extras:
-        prefix = f"{where}." if where else ""
-        raise errors.EXTRA_FIELDS.error(
-            field=f"{prefix}{extras[0]}", keys=", ".join(f"{prefix}{k}" for k in extras)
-        )
-
-
-def _renamed(body: dict[str, object]) -> dict[str, object]:
-    """``invoice_number`` is Razorpay's alias of ``receipt``: it takes the first of their places."""
-    if "invoice_number" not in body:
-        return body
-    renamed: dict[str, object] = {}
-    for key, value in body.items():
-        if key in ("invoice_number", "receipt"):
-            renamed["receipt"] = body["invoice_number"]
-        else:
-            renamed[key] = value
-    return renamed
-
-
-def _flag(value: object, field: str) -> bool:
-    """Laravel's boolean rule: ``true``, ``false``, ``1``, ``0``, ``"1"``, ``"0"``."""
-    if type(value) is bool:
-        return value
-    if (type(value) is int and value in (0, 1)) or value in ("0", "1"):
-        return value in (1, "1")
-    raise errors.MUST_BE_BOOLEAN.error(field=field, attribute=v.attribute_label(field))
-
-
-def _draft(value: object) -> bool:
-    """Razorpay checks ``draft === '1'``; anything but ``"1"`` or ``"0"`` is invalid."""
-    if isinstance(value, str) and value in _DRAFT_VALUES:
-        return _DRAFT_VALUES[value]
-    raise errors.INVALID_SELECTION.error(field="draft", attribute="draft")
-
-
-def _currency(value: object) -> str:
-    if value is None or value == "":
-        raise errors.REQUIRED.error(field="currency", attribute="currency")
-    return amounts.get_currency(value).code
-
-
-def _line_item_elements(value: object, *, allow_empty: bool) -> tuple[dict[str, object], ...]:
-    if not isinstance(value, (list, tuple)):
-        raise errors.MUST_BE.error(field="line_items", attribute="line items", expected="an array")
-    if len(value) > limits.MAX_LINE_ITEMS:
-        raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
-    if not value and not allow_empty:
-        raise errors.LINE_ITEMS_EMPTY.error(field="line_items")
-    elements = []
-    for index, element in enumerate(value):
-        if not v.is_object(element):
-            raise errors.MUST_BE.error(
-                field=f"line_items[{index}]", attribute="line item", expected="an object"
-            )
-        item: dict[str, object] = dict(element)
-        if "unit_amount" in item:
-            # Razorpay renames unit_amount to amount before validating.
-            item = {("amount" if k == "unit_amount" else k): val for k, val in item.items()}
-        elements.append(item)
-    return tuple(elements)
-
-
-def _query_integer(value: object, field: str) -> int | None:
-    if value is None:
-        return None
-    digits = value.removeprefix("-") if isinstance(value, str) else ""
-    # 20 characters hold any int64; a longer string is refused by its length alone.
-    if 0 < len(digits) <= 20 and digits.isascii() and digits.isdigit():  # noqa: PLR2004
-        return int(str(value))
-    if type(value) is int:
-        return value
-    raise errors.MUST_BE.error(field=field, attribute=field, expected="an integer")
-
-
-def _query_text(value: object, field: str) -> str | None:
-    if value is None:
-        return None
-    if type(value) is int:
-        value = str(value)
-    text = limits.check_text(value, field, maximum=_MAX_FILTER_LENGTH)
-    if text == "":
-        raise errors.MIN_LENGTH.error(field=field, attribute=v.attribute_label(field), minimum=1)
-    return text
 
 
 def _value(member: object) -> object:

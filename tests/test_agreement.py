@@ -31,10 +31,10 @@ from invoicecore import (
     mark_notification_sent,
     notify,
     pay,
-    update,
     wire,
 )
 from invoicecore.replay import Replayer
+from tests.helpers import parse_and_update
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,7 +74,7 @@ ACTS: Final[tuple[Act, ...]] = (
 def _pure(operation: Operation, medium: Medium | None, payment: int) -> Callable[..., Outcome]:
     """The pure call that stands for one act, as ``f(invoice, at)``."""
     calls: dict[Operation, Callable[[Invoice, int], Outcome]] = {
-        Operation.UPDATE: lambda i, at: update(i, {"notes": {"k": "v"}}, at=at),
+        Operation.UPDATE: lambda i, at: parse_and_update(i, {"notes": {"k": "v"}}, at=at),
         Operation.ISSUE: lambda i, at: issue(i, at=at, order_id="order_x", short_url="u"),
         Operation.CANCEL: lambda i, at: cancel(i, at=at),
         Operation.DELETE: lambda i, at: delete(i, at=at),

@@ -94,9 +94,10 @@ def _update_keys_table() -> str:
     rows = ["| status | keys an update accepts |", "| --- | --- |"]
     rows += [
         f"| `{status}` | {', '.join(f'`{key}`' for key in keys)} |"
+        if keys
+        else f"| `{status}` | none: `Operation not allowed for Invoice in {status} status.` |"
         for status, keys in UPDATABLE_KEYS.items()
     ]
-    rows.append("| `deleted` | none: `Operation not allowed for Invoice in deleted status.` |")
     return "\n".join(rows) + "\n"
 
 

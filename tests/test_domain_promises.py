@@ -23,9 +23,17 @@ from invoicecore import (
     mark_notification_sent,
     notify,
     pay,
-    update,
 )
-from tests.helpers import CUSTOMER, EXPIRE_BY, ORDER_ID, SHORT_URL, T0, draft, issued
+from tests.helpers import (
+    CUSTOMER,
+    EXPIRE_BY,
+    ORDER_ID,
+    SHORT_URL,
+    T0,
+    draft,
+    issued,
+    parse_and_update,
+)
 
 
 def _error(call: object) -> InvoiceError:
@@ -67,7 +75,7 @@ def test_one_second_before_expire_by_the_payment_goes_through() -> None:
             id="notify",
         ),
         pytest.param(
-            lambda: update(issued(), {"notes": {"a": "b"}}, at=EXPIRE_BY),
+            lambda: parse_and_update(issued(), {"notes": {"a": "b"}}, at=EXPIRE_BY),
             "Operation not allowed for Invoice in expired status.",
             id="update",
         ),

@@ -22,17 +22,20 @@ from invoicecore import (
     Notifications,
     Order,
     Tax,
+    apply,
     book,
     commands,
     errors,
+    limits,
     replay,
+    requests,
     wire,
 )
 from invoicecore.strategies import invoices, line_items
 from tests.helpers import BOOK, CUSTOMER, issued
 
-_COMMAND = commands.CreateInvoice(
-    line_items=({"name": "Pen", "amount": 500},), customer={"name": "Asha"}
+_COMMAND = requests.parse_create(
+    {"line_items": [{"name": "Pen", "amount": 500}], "customer": {"name": "Asha"}}, at=0
 )
 
 
@@ -120,13 +123,13 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     ),
     "update": (
         invoicecore.update,
-        ("invoice", "changes", "at", "new_id", "customers", "items", "order_id", "short_url"),
+        ("invoice", "command", "at", "new_id", "customers", "items", "order_id", "short_url"),
     ),
     "plan_update": (
         invoicecore.plan_update,
-        ("invoice", "changes", "at", "new_id", "customers", "items"),
+        ("invoice", "command", "at", "new_id", "customers", "items"),
     ),
-    "plan_line_items_patch": (invoicecore.plan_line_items_patch, ("invoice", "payload", "items")),
+    "plan_line_items_patch": (invoicecore.plan_line_items_patch, ("invoice", "patch", "items")),
     "issue": (invoicecore.issue, ("invoice", "at", "order_id", "short_url")),
     "cancel": (invoicecore.cancel, ("invoice", "at")),
     "delete": (invoicecore.delete, ("invoice", "at")),
@@ -143,10 +146,25 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "Currency.format": (invoicecore.CURRENCIES["INR"].format, ("amount",)),
     "Message.error": (errors.OPERATION_NOT_ALLOWED.error, ("field", "status")),
     "Notes": (Notes, ("items",)),
-    "wire.parse_create": (wire.parse_create, ("payload", "at")),
-    "wire.parse_update": (wire.parse_update, ("payload",)),
-    "wire.parse_payment": (wire.parse_payment, ("payload",)),
-    "wire.parse_fetch_query": (wire.parse_fetch_query, ("query",)),
+    "requests.parse_create": (requests.parse_create, ("payload", "at")),
+    "requests.parse_update": (requests.parse_update, ("payload",)),
+    "requests.parse_update(status, currency, at)": (
+        requests.parse_update,
+        ("payload", "status", "currency", "at"),
+    ),
+    "requests.parse_line_items_patch": (
+        requests.parse_line_items_patch,
+        ("payload", "currency"),
+    ),
+    "requests.parse_fetch_by_id_query": (requests.parse_fetch_by_id_query, ("query",)),
+    "requests.parse_customer": (requests.parse_customer, ("payload",)),
+    "requests.parse_item": (requests.parse_item, ("payload",)),
+    "limits.refuse_extras": (limits.refuse_extras, ("body", "accepted", "prefix")),
+    "apply.capture_payment": (apply.capture_payment, ("invoice", "command", "at")),
+    "apply.create_customer": (apply.create_customer, ("command", "new_id")),
+    "apply.create_item": (apply.create_item, ("command", "id")),
+    "requests.parse_payment": (requests.parse_payment, ("payload",)),
+    "requests.parse_fetch_query": (requests.parse_fetch_query, ("query",)),
     "wire.load_invoice": (wire.load_invoice, ("entity",)),
     "wire.render_invoice": (wire.render_invoice, ("invoice",)),
     "wire.render_line_item": (wire.render_line_item, ("line",)),
@@ -158,8 +176,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "FetchQuery.matches": (lambda invoice: commands.FetchQuery().matches(invoice), ("invoice",)),
     "Book.expire_due": (lambda at: book.Book().expire_due(at), ("at",)),
     "book.Call": (book.Call, ("at", "method", "path", "body", "query")),
-    "commands.create_invoice": (
-        commands.create_invoice,
+    "apply.create_invoice": (
+        apply.create_invoice,
         ("command", "id", "at", "new_id", "customers", "items", "order_id", "short_url"),
     ),
 }
@@ -168,9 +186,12 @@ POSITIONAL = {
     "Book.expire_due",
     "Replayer.step",
     "Book.handle",
-    "wire.parse_update",
-    "wire.parse_payment",
-    "wire.parse_fetch_query",
+    "requests.parse_update",
+    "requests.parse_payment",
+    "requests.parse_fetch_query",
+    "requests.parse_fetch_by_id_query",
+    "requests.parse_customer",
+    "requests.parse_item",
     "wire.load_invoice",
     "wire.render_invoice",
     "wire.render_line_item",
@@ -199,6 +220,9 @@ ENTITIES: dict[type, tuple[str, ...]] = {
         Details,
         Invoice,
         commands.CreateInvoice,
+        commands.UpdateInvoice,
+        commands.LineItemInput,
+        commands.CustomerInput,
         commands.FetchQuery,
     )
 }

@@ -41,7 +41,6 @@ from invoicecore import (
     mark_notification_sent,
     notify,
     pay,
-    update,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +56,7 @@ from tests.helpers import (
     draft,
     invoice_in,
     issued,
+    parse_and_update,
 )
 
 AT = T0 + 100
@@ -68,7 +68,9 @@ def _at(invoice: Invoice) -> int:
 
 
 RUN: dict[Operation, Callable[[Invoice], Outcome]] = {
-    Operation.UPDATE: lambda inv: update(inv, {"notes": {"purpose": "audit"}}, at=_at(inv)),
+    Operation.UPDATE: lambda inv: parse_and_update(
+        inv, {"notes": {"purpose": "audit"}}, at=_at(inv)
+    ),
     Operation.ISSUE: lambda inv: issue(inv, at=_at(inv), order_id=ORDER_ID, short_url=SHORT_URL),
     Operation.CANCEL: lambda inv: cancel(inv, at=_at(inv)),
     Operation.DELETE: lambda inv: delete(inv, at=_at(inv)),
