@@ -48,6 +48,10 @@ EVENT_ID_PREFIX: Final = "evt"
 """The prefix ``with_ids`` asks the id source for (Razorpay's event ids read ``evt_...``)."""
 
 
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class _InvoiceEvent:
     """What every event carries: the invoice, when it happened (epoch seconds), an id.
@@ -104,7 +108,7 @@ class InvoiceUpdated(_InvoiceEvent):
     """
 
     name: ClassVar[str] = "invoice.updated"
-    keys: tuple[str, ...] = attrs.field(converter=tuple)
+    keys: tuple[str, ...] = attrs.field(converter=_strings)
     changes: Mapping[str, Any] = attrs.field(factory=dict, converter=dict, hash=False)
 
 
@@ -243,8 +247,8 @@ def with_ids(events: Iterable[Event], new_id: Callable[[str], str]) -> tuple[Eve
     for event in events:
         if not isinstance(event, _InvoiceEvent):
             raise errors.MUST_BE.error(field="events", attribute="events", expected="Events")
-        event_id = new_id(EVENT_ID_PREFIX)
-        if not isinstance(event_id, str) or not event_id:
+        event_id: object = new_id(EVENT_ID_PREFIX)
+        if type(event_id) is not str or not event_id:
             raise errors.EMBEDDER_ARGUMENT_MISSING.error(
                 field="new_id", argument="an id source that gives non-empty strings"
             )

@@ -52,6 +52,7 @@ __all__ = [
     "INVOICE_KEYS",
     "ITEM_ENTITY_KEYS",
     "LINE_ITEM_ENTITY_KEYS",
+    "SERVER_ERROR_DESCRIPTION",
     "TAX_ENTITY_KEYS",
     "load_customer",
     "load_invoice",
@@ -237,6 +238,9 @@ _ERROR_ENVELOPE: Final = {
     "step": "payment_initiation",
     "reason": "input_validation_failed",
 }
+_SERVER_ERROR_STATUS: Final = 500
+SERVER_ERROR_DESCRIPTION: Final = "The server could not complete the request."
+"""The description ``render_error`` gives an error that is not the client's (a 500)."""
 _DRAFT_VALUES: Final = {"1": True, "0": False}
 _MAX_IDEMPOTENCY_KEY_LENGTH: Final = 255
 _MAX_FILTER_LENGTH: Final = 40
@@ -471,10 +475,31 @@ def render_collection(invoices: Iterable[Invoice]) -> dict[str, Any]:
     return {"entity": "collection", "count": len(items), "items": items}
 
 
-def render_error(error: errors.InvoiceError) -> dict[str, Any]:
-    """Razorpay's error envelope (decisions.md): BAD_REQUEST_ERROR, business, validation."""
+def render_error(error: errors.InvoiceError, *, include_code: bool = False) -> dict[str, Any]:
+    """Razorpay's error envelope (decisions.md): BAD_REQUEST_ERROR, business, validation.
+
+    ``include_code=True`` puts the stable code in ``metadata``
+    (``{"code": "..."}``) for clients that branch on it; by default the envelope
+    is Razorpay's exactly. An error that is not the client's (``http_status``
+    500: ``EmbedderError``, ``CorruptEntityError``) renders as Razorpay's
+    ``SERVER_ERROR`` with a fixed description, so no internal detail reaches
+    the client; the exception keeps the detail for the service's log.
+    """
     if not isinstance(error, errors.InvoiceError):
         raise errors.MUST_BE.error(field="error", attribute="error", expected="an InvoiceError")
+    metadata: dict[str, Any] = {"code": error.code} if include_code else {}
+    if errors.http_status(error) >= _SERVER_ERROR_STATUS:
+        return {
+            "error": {
+                "code": "SERVER_ERROR",
+                "description": SERVER_ERROR_DESCRIPTION,
+                "field": None,
+                "source": "internal",
+                "step": "NA",
+                "reason": "NA",
+                "metadata": metadata,
+            }
+        }
     return {
         "error": {
             "code": _ERROR_ENVELOPE["code"],
@@ -483,7 +508,7 @@ def render_error(error: errors.InvoiceError) -> dict[str, Any]:
             "source": _ERROR_ENVELOPE["source"],
             "step": _ERROR_ENVELOPE["step"],
             "reason": _ERROR_ENVELOPE["reason"],
-            "metadata": {},
+            "metadata": metadata,
         }
     }
 
@@ -502,7 +527,7 @@ def load_invoice(entity: object) -> Invoice:
     hold (computed once, cached), not with a second rendering, so loading
     costs about what building the entities costs.
     """
-    data = _object(entity, "invoice")
+    data: dict[str, Any] = _object(entity, "invoice")
     _require(data, _INVOICE_READ_KEYS)
     currency = data["currency"] or "INR"
     order_id = data["order_id"]
@@ -638,7 +663,7 @@ def load_item(entity: object) -> Item:
     Every key is required; ``unit_amount`` must equal ``amount`` and the tax
     references must be null, as ``render_item`` writes them.
     """
-    data = _object(entity, "item")
+    data: dict[str, Any] = _object(entity, "item")
     for key in ITEM_ENTITY_KEYS:
         _get(data, key)
     _refuse_extras(data, ITEM_ENTITY_KEYS, "")
@@ -988,7 +1013,7 @@ def _check_invoice_derived(
                 totals.net_amount,
             ),
         )
-    totals = invoice.totals
+    figures = invoice.totals
     _check_values(
         data,
         _INVOICE_FIGURES,
@@ -997,10 +1022,10 @@ def _check_invoice_derived(
             invoice.customer_id,
             invoice.amount_paid,
             invoice.payment_id,
-            totals.gross_amount,
-            totals.tax_amount,
-            totals.taxable_amount,
-            totals.amount,
+            figures.gross_amount,
+            figures.tax_amount,
+            figures.taxable_amount,
+            figures.amount,
             invoice.amount_due,
             "invoice",
             INVOICE_TYPE,
@@ -1048,7 +1073,6 @@ def _check_values(
     for key, value in zip(names, expected, strict=True):
         if key in given and given[key] != value:
             raise errors.ENTITY_INCONSISTENT.error(field=key, attribute=key)
-
 
 
 def _load_tax(value: object, where: str) -> Tax:

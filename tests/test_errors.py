@@ -137,4 +137,8 @@ def test_library_only_messages_are_marked_as_such() -> None:
         "ENTITY_INCONSISTENT",
         "LINE_NOT_JSON",
         "CLOCK_WENT_BACK",
+        "EMBEDDER_ARGUMENT_MISSING",
+        "EMBEDDER_ID_COLLISION",
+        "STORED_ENTITY_CORRUPT",
+        "EVENT_UNKNOWN",
     }

@@ -23,6 +23,7 @@ from invoicecore import (
     pay,
     update,
 )
+from invoicecore.wire import render_invoice
 from tests.helpers import CUSTOMER, EXPIRE_BY, ORDER_ID, SHORT_URL, T0, draft, invoice_in, issued
 
 AT = T0 + 100
@@ -98,8 +99,10 @@ def test_each_status_and_key(status: Status, key: str) -> None:
     if key in ACCEPTS[status] and key not in SPECIFIC:
         outcome = update(invoice, {key: value}, at=_at(status))
         assert outcome.invoice.status is status
+        old, new = render_invoice(invoice), render_invoice(outcome.invoice)
+        changed = {name: value for name, value in new.items() if old[name] != value}
         assert outcome.events == (
-            InvoiceUpdated(invoice_id=invoice.id, at=_at(status), keys=(key,)),
+            InvoiceUpdated(invoice_id=invoice.id, at=_at(status), keys=(key,), changes=changed),
         )
     else:
         with pytest.raises(InvalidRequestError) as raised:
@@ -385,5 +388,8 @@ def test_a_partially_paid_invoice_can_move_its_expiry() -> None:
 
     assert outcome.invoice.expire_by == AT + 5000
     assert outcome.events[0] == InvoiceUpdated(
-        invoice_id=invoice.id, at=AT, keys=("expire_by", "notes")
+        invoice_id=invoice.id,
+        at=AT,
+        keys=("expire_by", "notes"),
+        changes={"expire_by": AT + 5000, "notes": {"why": "extension"}},
     )
