@@ -52,6 +52,10 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _json_object(value: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(value)
+
+
 @attrs.frozen(kw_only=True)
 class _InvoiceEvent:
     """What every event carries: the invoice, when it happened (epoch seconds), an id.
@@ -109,7 +113,7 @@ class InvoiceUpdated(_InvoiceEvent):
 
     name: ClassVar[str] = "invoice.updated"
     keys: tuple[str, ...] = attrs.field(converter=_strings)
-    changes: Mapping[str, Any] = attrs.field(factory=dict, converter=dict, hash=False)
+    changes: Mapping[str, Any] = attrs.field(factory=dict, converter=_json_object, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -243,6 +247,8 @@ def with_ids(events: Iterable[Event], new_id: Callable[[str], str]) -> tuple[Eve
     """
     if not callable(new_id):
         raise errors.EMBEDDER_ARGUMENT_MISSING.error(field="new_id", argument="an id source")
+    if not isinstance(events, Iterable):
+        raise errors.MUST_BE.error(field="events", attribute="events", expected="Events")
     stamped = []
     for event in events:
         if not isinstance(event, _InvoiceEvent):
