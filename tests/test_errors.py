@@ -172,7 +172,7 @@ def test_each_error_suggests_an_http_status(message: e.Message, status: int) -> 
 
 def test_every_message_has_a_status_of_its_kind() -> None:
     for message in e.MESSAGES:
-        status = e.http_status(message.error())
+        status = e.http_status(message.kind(message.template, None, message.code))
         assert status == (404 if message.code == "URL_NOT_FOUND" else message.kind.http_status)
         assert status in {400, 404, 500}
 
