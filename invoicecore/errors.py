@@ -8,7 +8,7 @@ has no text for a rule this library adds, the message says so with
 from __future__ import annotations
 
 import string
-from typing import Final, Literal
+from typing import ClassVar, Final, Literal
 
 import attrs
 
@@ -24,7 +24,10 @@ __all__ = [
     "CUSTOMER_REQUIRED",
     "EITHER_CUSTOMER",
     "EMAIL_MISSING",
+    "EMBEDDER_ARGUMENT_MISSING",
+    "EMBEDDER_ID_COLLISION",
     "ENTITY_INCONSISTENT",
+    "EVENT_UNKNOWN",
     "EXPIRE_BY_TOO_SOON",
     "EXTRA_FIELDS",
     "FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE",
@@ -63,11 +66,14 @@ __all__ = [
     "PAYMENT_ID_CAPTURED",
     "RECEIPT_NOT_UNIQUE",
     "REQUIRED",
+    "STORED_ENTITY_CORRUPT",
     "TABLE_INCOMPLETE",
     "TAXES_EXCEED_GROSS",
     "TOO_MANY_ELEMENTS",
     "TOO_MANY_LINE_ITEMS",
     "URL_NOT_FOUND",
+    "CorruptEntityError",
+    "EmbedderError",
     "InvalidRequestError",
     "InvariantViolation",
     "InvoiceError",
@@ -76,6 +82,7 @@ __all__ = [
     "NotFoundError",
     "OperationNotAllowedError",
     "TableIncompleteError",
+    "http_status",
 ]
 
 
@@ -89,7 +96,11 @@ class InvoiceError(Exception):
             or ``None`` where Razorpay names none.
         code: a stable UPPER_SNAKE name of the message; never reused, so that
             services and ports can branch on it instead of on English text.
+        http_status: the HTTP status a service should answer with (a class
+            attribute; ``http_status(error)`` also knows the per-code 404).
     """
+
+    http_status: ClassVar[int] = 400
 
     def __init__(self, description: str, field: str | None = None, code: str = "") -> None:
         # All arguments go to Exception so that pickle and copy round-trip.
@@ -129,7 +140,33 @@ class OperationNotAllowedError(InvoiceError):
 
 
 class NotFoundError(InvoiceError):
-    """The id names nothing this invoice (or book) holds."""
+    """The id names nothing this invoice (or book) holds.
+
+    Razorpay answers 400 for an unknown id; only an unknown URL is a 404
+    (``http_status`` knows it by its code).
+    """
+
+
+class EmbedderError(InvoiceError):
+    """A mistake of the program embedding invoicecore, not of its client.
+
+    A missing id source or order id when an update issues, an id source that
+    gives an id already in use: no request can fix these, so a service answers
+    500 and logs it. Not a ``ValueError``, so ``except ValueError`` handlers of
+    client input never swallow it.
+    """
+
+    http_status: ClassVar[int] = 500
+
+
+class CorruptEntityError(InvoiceError):
+    """A stored entity or event failed to load: the store holds what invoicecore never wrote.
+
+    Raised by loaders reading an embedder's own storage (an outbox row, a stored
+    invoice); a service answers 500, since the client sent nothing wrong.
+    """
+
+    http_status: ClassVar[int] = 500
 
 
 Source = Literal["razorpay", "invoicecore"]
@@ -191,9 +228,13 @@ class Message:
 class MessageParameterError(InvoiceError):
     """A message was formatted without one of its parameters: a bug in the caller."""
 
+    http_status: ClassVar[int] = 500
+
 
 class TableIncompleteError(InvoiceError):
     """A rules table lacks a row for a status or an operation: a bug in the library."""
+
+    http_status: ClassVar[int] = 500
 
 
 def _parameters(template: str) -> frozenset[str]:
@@ -342,6 +383,32 @@ CLOCK_WENT_BACK: Final = _message(
     source="invoicecore",
 )
 
+# -- errors that are not the client's (decisions.md, second set) ------------------
+EMBEDDER_ARGUMENT_MISSING: Final = _message(
+    "EMBEDDER_ARGUMENT_MISSING",
+    "The embedding program must pass {argument} for this call.",
+    EmbedderError,
+    "invoicecore",
+)
+EMBEDDER_ID_COLLISION: Final = _message(
+    "EMBEDDER_ID_COLLISION",
+    "The id source gave {id}, which is already in use.",
+    EmbedderError,
+    "invoicecore",
+)
+STORED_ENTITY_CORRUPT: Final = _message(
+    "STORED_ENTITY_CORRUPT",
+    "The stored {entity} could not be loaded: {reason}",
+    CorruptEntityError,
+    "invoicecore",
+)
+EVENT_UNKNOWN: Final = _message(
+    "EVENT_UNKNOWN",
+    "The stored event names no known event: {name}.",
+    CorruptEntityError,
+    "invoicecore",
+)
+
 # -- payments -------------------------------------------------------------------
 PAYMENT_AMOUNT_MISMATCH: Final = _message(
     "PAYMENT_AMOUNT_MISMATCH",
@@ -392,6 +459,21 @@ MAX_LENGTH: Final = _message(
     "MAX_LENGTH", "The {attribute} may not be greater than {maximum} characters."
 )
 INVALID_SELECTION: Final = _message("INVALID_SELECTION", "The selected {attribute} is invalid.")
+
+_NOT_FOUND_STATUS: Final = 404
+_STATUS_BY_CODE: Final = {URL_NOT_FOUND.code: _NOT_FOUND_STATUS}
+
+
+def http_status(error: InvoiceError) -> int:
+    """The HTTP status a service should answer ``error`` with, as Razorpay and the replay do.
+
+    400 for every client error (an unknown id included, as on Razorpay), 404 for
+    an unknown URL, 500 for ``EmbedderError`` and ``CorruptEntityError``.
+    """
+    if not isinstance(error, InvoiceError):
+        raise MUST_BE.error(field="error", attribute="error", expected="an InvoiceError")
+    return _STATUS_BY_CODE.get(error.code, type(error).http_status)
+
 
 MESSAGES: Final[tuple[Message, ...]] = tuple(
     value for name, value in sorted(globals().items()) if isinstance(value, Message)

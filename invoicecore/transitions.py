@@ -41,6 +41,7 @@ from invoicecore.events import (
     InvoiceUpdated,
     NotificationRequested,
     NotificationSent,
+    changed_values,
 )
 from invoicecore.limits import MAX_LINE_ITEMS, MIN_EXPIRY_SECONDS
 
@@ -564,7 +565,9 @@ def update(
         customers=customers,
         items=items,
     )
-    event = InvoiceUpdated(invoice_id=invoice.id, at=at, keys=plan.keys)
+    event = InvoiceUpdated(
+        invoice_id=invoice.id, at=at, keys=plan.keys, changes=changed_values(invoice, plan.invoice)
+    )
     if not plan.issue:
         return Outcome(invoice=plan.invoice, events=(event,))
     issued = _issue(plan.invoice, at=at, order_id=order_id, short_url=short_url)

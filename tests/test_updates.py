@@ -22,6 +22,7 @@ from invoicecore import (
     Status,
     pay,
 )
+from invoicecore.wire import render_invoice
 from tests.helpers import (
     CUSTOMER,
     EXPIRE_BY,
@@ -115,8 +116,10 @@ def test_each_status_and_key(status: Status, key: str) -> None:
     if name in ACCEPTS[status] and key not in SPECIFIC:
         outcome = parse_and_update(invoice, {key: value}, at=_at(status))
         assert outcome.invoice.status is status
+        old, new = render_invoice(invoice), render_invoice(outcome.invoice)
+        changed = {name: value for name, value in new.items() if old[name] != value}
         assert outcome.events == (
-            InvoiceUpdated(invoice_id=invoice.id, at=_at(status), keys=(name,)),
+            InvoiceUpdated(invoice_id=invoice.id, at=_at(status), keys=(name,), changes=changed),
         )
     else:
         with pytest.raises(InvalidRequestError) as raised:
@@ -408,5 +411,8 @@ def test_a_partially_paid_invoice_can_move_its_expiry() -> None:
 
     assert outcome.invoice.expire_by == AT + 5000
     assert outcome.events[0] == InvoiceUpdated(
-        invoice_id=invoice.id, at=AT, keys=("expire_by", "notes")
+        invoice_id=invoice.id,
+        at=AT,
+        keys=("expire_by", "notes"),
+        changes={"expire_by": AT + 5000, "notes": {"why": "extension"}},
     )
