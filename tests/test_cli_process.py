@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from invoicecore.cli import main
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LIFECYCLE = EXAMPLES / "lifecycle.jsonl"
 EXPECTED = EXAMPLES / "lifecycle.expected.jsonl"
@@ -275,3 +277,79 @@ def test_ctrl_c_while_waiting_for_input_is_one_line_and_exit_130() -> None:
     assert process.stderr.read() == b"invoicecore: interrupted\n"
     for stream in (process.stdin, process.stdout, process.stderr):
         stream.close()
+
+
+# In the same process, for the parts a subprocess hides from coverage: standard
+# output as Python leaves it when closed (None), and a real full device.
+
+
+def test_in_process_a_closed_standard_output_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdout", None)
+
+    code = main(["replay", str(LIFECYCLE)])
+
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "invoicecore: cannot write to standard output: Bad file descriptor\n"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_in_process_a_full_device_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Path("/dev/full").open("w", encoding="utf-8") as full:
+        monkeypatch.setattr(sys, "stdout", full)
+
+        code = main(["states"])
+
+        monkeypatch.undo()
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "invoicecore: cannot write to standard output: No space left on device\n"
+    )
+
+
+def test_in_process_a_closed_standard_input_is_an_unreadable_script(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+
+    code = main(["replay", "-"])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "invoicecore replay: cannot read standard input: Bad file descriptor\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "coloured"),
+    [
+        pytest.param([], {}, False, id="not-a-terminal"),
+        pytest.param([], {"FORCE_COLOR": "1"}, True, id="FORCE_COLOR"),
+        pytest.param([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, id="NO_COLOR-wins"),
+        pytest.param(["--color", "always"], {"NO_COLOR": "1"}, True, id="always-wins"),
+        pytest.param(["--color", "never"], {"FORCE_COLOR": "1"}, False, id="never-wins"),
+    ],
+)
+def test_colour_follows_the_option_then_the_environment(
+    arguments: list[str],
+    environment: dict[str, str],
+    coloured: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for key in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+
+    code = main(["replay", "--format", "text", *arguments, str(LIFECYCLE)])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("\x1b[" in out) == coloured
+    assert ANSI.sub("", out).splitlines()[0].startswith("at (UTC)")
