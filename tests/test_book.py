@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from invoicecore import InvalidRequestError, InvoiceExpired, Status
-from invoicecore.book import Book, Call, CounterIds
+from invoicecore.book import Book, Call
+from invoicecore.ids import CounterIds
 
 T = 1_700_000_000
 LINES = [{"name": "Book", "amount": 400}]
