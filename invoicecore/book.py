@@ -244,16 +244,7 @@ class Book:
         key = command.idempotency_key
         existing = None if key is None else tx.idempotent(key)
         if existing is not None:
-            # The request is checked in full before the key answers (decisions.md):
-            # its customer and line items too, as a draft, with throwaway ids.
-            commands.create_invoice(
-                attrs.evolve(command, draft=True),
-                id="inv_check",
-                at=call.at,
-                new_id=context.ids.resume(context.ids.state),
-                customers=context.customers,
-                items=context.items,
-            )
+            _check_in_full(context, command, call.at)
             return self._ok(_get(tx, existing).invoice)
         self._check_receipt(tx, command.details.receipt, None)
         ids = context.ids
@@ -405,6 +396,34 @@ class Book:
             and context.tx.customer(customer.id) is None
         ):
             context.tx.add_customer(customer)
+
+
+def _check_in_full(context: _Call, command: commands.CreateInvoice, at: int) -> None:
+    """A create's checks that do not depend on the book's contents (decisions.md).
+
+    A reused ``idempotency_key`` answers with the invoice it created, but only
+    after the request passed these: its customer and line items are built as
+    a draft's, with throwaway ids; ``customer_id`` and ``item_id`` lookups,
+    receipt uniqueness and the issue checks are left out, as they depend on
+    the book.
+    """
+    try:
+        commands.create_invoice(
+            attrs.evolve(command, draft=True, customer_id=None),
+            id="inv_check",
+            at=at,
+            new_id=context.ids.resume(context.ids.state),
+            customers=context.customers,
+            items=context.items,
+        )
+    except errors.InvoiceError as error:
+        if error.code not in _BOOK_DEPENDENT:
+            raise
+
+
+_BOOK_DEPENDENT: Final = frozenset(
+    {errors.ID_DOES_NOT_EXIST.code, errors.ITEM_INACTIVE.code, errors.ITEM_WRONG_TYPE.code}
+)
 
 
 def _get(tx: Transaction, invoice_id: object) -> Versioned:

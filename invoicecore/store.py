@@ -43,9 +43,7 @@ __all__ = [
     "conflict",
 ]
 
-HOLDS_RECEIPT: Final = frozenset(
-    {Status.DRAFT, Status.ISSUED, Status.PARTIALLY_PAID, Status.PAID}
-)
+HOLDS_RECEIPT: Final = frozenset({Status.DRAFT, Status.ISSUED, Status.PARTIALLY_PAID, Status.PAID})
 """Statuses whose invoice holds its receipt: no other live invoice may use it."""
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from invoicecore import Invoice, InvoiceError, Status, errors, transitions, wire
 from invoicecore.book import Book, Call
+from tests.stores import NewBook, new_book, new_store  # noqa: F401 - fixtures
 from invoicecore.commands import create_invoice
 from invoicecore.updates import resolve_customer
 
@@ -263,9 +264,13 @@ def calls(draw: st.DrawFn) -> list[dict[str, Any]]:
     return script
 
 
-@given(calls())
-def test_the_book_answers_as_the_naive_model_does(script: list[dict[str, Any]]) -> None:
-    book, model = Book(), Model()
+# new_book makes a fresh store per example
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(script=calls())
+def test_the_book_answers_as_the_naive_model_does(
+    new_book: NewBook, script: list[dict[str, Any]]
+) -> None:
+    book, model = new_book(), Model()
 
     for line in script:
         call = Call(**line)
