@@ -25,7 +25,7 @@ from invoicecore import commands, errors, limits, transitions, wire
 from invoicecore.entities import Customer, Invoice, Item, Status
 from invoicecore.events import Event
 from invoicecore.ids import CounterIds, IdSource
-from invoicecore.store import ConflictError, Store, Transaction, Versioned
+from invoicecore.store import ConflictError, Store, StoreError, Transaction, Versioned
 from invoicecore.updates import resolve_customer
 
 __all__ = [
@@ -203,8 +203,8 @@ class Book:
                     with tx.savepoint():
                         response = handler(context, call, *match.groups())
                         context.keep_ids()
-                except ConflictError:
-                    raise
+                except StoreError:
+                    raise  # the store's trouble, not the client's: never a 400
                 except errors.InvoiceError as error:
                     return Response(status=400, body=wire.render_error(error), events=expired)
                 return attrs.evolve(response, events=expired + response.events)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import random
 import shlex
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +13,16 @@ from typing import TYPE_CHECKING
 
 from invoicecore import diagram
 from invoicecore._version import __version__
+from invoicecore.book import Book
+from invoicecore.errors import InvoiceError
 from invoicecore.replay import Replayer
+from invoicecore.stores.memory import MemoryStore
+from invoicecore.stores.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from invoicecore.store import Store
 
 __all__ = ["main"]
 
@@ -28,26 +35,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(diagram.render(arguments.format))
         return 0
     if arguments.command == "replay":
-        return _replay(arguments.script)
+        return _replay(arguments.script, arguments.store)
     if arguments.command == "fuzz":
         return _fuzz(arguments.against, examples=arguments.examples, seed=arguments.seed)
     parser.print_help(sys.stderr)
     return 2
 
 
-def _replay(script: str) -> int:
-    """Stream the script through a fresh book, one flushed line per call.
+def _replay(script: str, store_name: str | None = None) -> int:
+    """Stream the script through a book, one flushed line per call.
 
-    Lines are read as bytes and split on ``\\n`` alone, the same from a file and
-    from standard input; a line that is not UTF-8 gets its error line.
+    The book is fresh and in memory, or the one kept at ``--store sqlite:PATH``
+    (continued where the last run left it). Lines are read as bytes and split
+    on ``\\n`` alone, the same from a file and from standard input; a line that
+    is not UTF-8 gets its error line.
     """
+    try:
+        store = _open_store(store_name)
+    except (ValueError, OSError, sqlite3.Error, InvoiceError) as error:
+        sys.stderr.write(f"invoicecore replay: cannot open the store {store_name}: {error}\n")
+        return 2
     try:
         source = sys.stdin.buffer if script == "-" else Path(script).open("rb")  # noqa: SIM115
     except OSError as error:
         sys.stderr.write(f"invoicecore replay: cannot read {script}: {error.strerror}\n")
+        store.close()
         return 2
     out = sys.stdout.buffer
-    replayer = Replayer()
+    replayer = Replayer(Book(store=store))
     try:
         for raw in source:
             line = raw.removesuffix(b"\n").removesuffix(b"\r")
@@ -57,7 +72,19 @@ def _replay(script: str) -> int:
     finally:
         if source is not sys.stdin.buffer:
             source.close()
+        store.close()
     return 0
+
+
+def _open_store(name: str | None) -> Store:
+    """``None``: a fresh in-memory book; ``sqlite:PATH``: the book kept in that file."""
+    if name is None or name == "memory":
+        return MemoryStore()
+    kind, _, where = name.partition(":")
+    if kind == "sqlite" and where:
+        return SQLiteStore(where)
+    message = "expected memory or sqlite:PATH"
+    raise ValueError(message)
 
 
 def _fuzz(command: str, *, examples: int, seed: int | None) -> int:
@@ -117,6 +144,13 @@ def _parser() -> argparse.ArgumentParser:
         "in-memory book and print one JSON response line per call (docs/replay.md).",
     )
     replay.add_argument("script", help="the script's path, or - for standard input")
+    replay.add_argument(
+        "--store",
+        metavar="STORE",
+        default=None,
+        help="where the book lives: memory (default, fresh) or sqlite:PATH "
+        "(created if missing, else continued: ids, clock, receipts, keys, expiries)",
+    )
     fuzz = commands.add_parser(
         "fuzz",
         help="compare a port with the reference on generated scripts (testing extra)",

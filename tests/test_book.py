@@ -250,3 +250,58 @@ def test_expire_due_checks_its_clock(new_book: NewBook) -> None:
         new_book().expire_due("later")  # type: ignore[arg-type]
 
     assert raised.value.description == "The at must be an integer."
+
+
+def test_a_reused_idempotency_key_still_checks_the_request(new_book: NewBook) -> None:
+    book = new_book()
+    first = _create(book, T, idempotency_key="k-1", line_items=LINES)
+
+    status, body = _call(
+        book,
+        T + 1,
+        "POST",
+        "/v1/invoices",
+        body={"draft": "1", "idempotency_key": "k-1", "line_items": [{"name": "Pen"}]},
+    )
+    again = _create(book, T + 2, idempotency_key="k-1", customer_id="cust_unknown")
+
+    assert (status, body["error"]["field"]) == (400, "line_items[0].amount")
+    assert again == first
+
+
+@pytest.mark.parametrize(
+    ("query", "description"),
+    [
+        ({"colour": "red"}, "colour is/are not required and should not be sent"),
+        ({"count": "many"}, "The count must be an integer."),
+    ],
+)
+def test_a_fetch_by_id_checks_its_query_before_the_lookup(
+    new_book: NewBook, query: dict[str, Any], description: str
+) -> None:
+    book = new_book()
+    _create(book, T)
+
+    known = _call(book, T, "GET", "/v1/invoices/inv_00000000000001", query=query)
+    unknown = _call(book, T, "GET", "/v1/invoices/inv_99999999999999", query=query)
+    fine = _call(book, T, "GET", "/v1/invoices/inv_00000000000001", query={"count": "2"})
+
+    assert known[0] == unknown[0] == 400
+    assert known[1]["error"]["description"] == unknown[1]["error"]["description"] == description
+    assert fine[0] == 200
+
+
+def test_a_failed_call_still_moves_the_clock_and_expires(new_book: NewBook) -> None:
+    book = new_book()
+    body = {"customer": {"name": "Asha"}, "line_items": LINES, "expire_by": T + 1000}
+    _call(book, T, "POST", "/v1/invoices", body=body)
+
+    failed = book.handle(Call(at=T + 1000, method="GET", path="/v1/invoices/inv_missing"))
+    earlier = _call(book, T + 999, "GET", "/v1/invoices/inv_00000000000001")
+
+    assert failed.status == 400
+    assert [event.name for event in failed.events] == ["invoice.expired"]
+    assert earlier[0] == 400
+    assert earlier[1]["error"]["description"] == (
+        f"The at may not be before the previous call's at ({T + 1000})."
+    )
