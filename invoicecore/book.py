@@ -74,7 +74,7 @@ class _Lookup(Mapping[str, _V]):
     def __init__(self, find: Callable[[str], _V | None]) -> None:
         self._find = find
 
-    def __getitem__(self, key: str) -> _V:
+    def __getitem__(self, key: object) -> _V:
         found = self._find(key) if isinstance(key, str) else None
         if found is None:
             raise KeyError(key)
@@ -120,6 +120,9 @@ class Book:
         store: where the book lives (a fresh ``MemoryStore`` by default).
         retries: how many times a call that lost a race with another writer
             is run again before ``ConflictError`` is raised to the caller.
+        outbox: called with the transaction and the call's events (expiries
+            included) just before it commits, so that an embedder can write
+            them to its own outbox table atomically with the call.
     """
 
     def __init__(
@@ -128,6 +131,7 @@ class Book:
         ids: IdSource | None = None,
         store: Store | None = None,
         retries: int = DEFAULT_RETRIES,
+        outbox: Callable[[Transaction, tuple[Event, ...]], None] | None = None,
     ) -> None:
         if ids is not None and not isinstance(ids, IdSource):
             raise errors.MUST_BE.error(field="ids", attribute="ids", expected="an IdSource")
@@ -140,6 +144,9 @@ class Book:
         self._ids: IdSource = CounterIds() if ids is None else ids
         self._store = store
         self._retries = v.check_integer(retries, "retries", maximum=100)
+        if outbox is not None and not callable(outbox):
+            raise errors.MUST_BE.error(field="outbox", attribute="outbox", expected="a callable")
+        self._outbox = outbox
         if self._ids.state:
             with store.transaction() as tx:  # a new store starts from the given counters
                 if tx.clock() is None and not tx.counters():
@@ -181,7 +188,10 @@ class Book:
         while True:
             try:
                 with self._store.transaction() as tx:
-                    return self._handle(tx, call)
+                    response = self._handle(tx, call)
+                    if self._outbox is not None and response.events:
+                        self._outbox(tx, response.events)
+                    return response
             except ConflictError:
                 attempt += 1
                 if attempt > self._retries:

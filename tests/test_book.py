@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from invoicecore import InvalidRequestError, InvoiceExpired, Status
 from invoicecore.book import Book, Call
-from tests.stores import NewBook, new_book, new_store  # noqa: F401 - fixtures
 from invoicecore.ids import CounterIds
 from invoicecore.stores.memory import MemoryStore
+
+if TYPE_CHECKING:
+    from tests.stores import NewBook
+
+pytest_plugins = ("tests.stores",)  # the new_book and new_store fixtures, once per store
 
 T = 1_700_000_000
 LINES = [{"name": "Book", "amount": 400}]

@@ -8,16 +8,20 @@ so a difference points at the book's indexes, heap, id allocation or routing.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from invoicecore import Invoice, InvoiceError, Status, errors, transitions, wire
-from invoicecore.book import Book, Call
-from tests.stores import NewBook, new_book, new_store  # noqa: F401 - fixtures
+from invoicecore.book import Call
 from invoicecore.commands import create_invoice
 from invoicecore.updates import resolve_customer
+
+if TYPE_CHECKING:
+    from tests.stores import NewBook
+
+pytest_plugins = ("tests.stores",)  # the new_book and new_store fixtures, once per store
 
 T = 1_700_000_000
 

@@ -12,13 +12,13 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from invoicecore import commands, wire
+from invoicecore import Invoice, commands, wire
 from invoicecore.book import Book, Call
 from invoicecore.ids import CounterIds, RandomIds
 from invoicecore.replay import replay
@@ -27,7 +27,11 @@ from invoicecore.stores.memory import MemoryStore
 from invoicecore.stores.sqlite import SCHEMA_VERSION, SQLiteStore
 from invoicecore.strategies import call_scripts
 from tests.helpers import invoice_in
-from tests.stores import NewBook, NewStore, new_book, new_store  # noqa: F401 - fixtures
+
+if TYPE_CHECKING:
+    from tests.stores import NewBook, NewStore
+
+pytest_plugins = ("tests.stores",)  # the new_book and new_store fixtures, once per store
 
 T = 1_700_000_000
 LINES = [{"name": "Book", "amount": 400}]
@@ -47,7 +51,7 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_kept(new_store: NewStore) 
     with store.transaction() as tx:
         tx.add(ISSUED)
 
-    with pytest.raises(ConflictError) as raised, store.transaction() as tx:
+    with pytest.raises(ConflictError) as raised, store.transaction() as tx:  # noqa: PT012
         stored = tx.get(ISSUED.id)
         assert stored is not None
         tx.put(stored.invoice, version=stored.version)
@@ -63,7 +67,7 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_kept(new_store: NewStore) 
 def test_a_failed_transaction_leaves_the_store_as_it_was(new_store: NewStore) -> None:
     store = new_store()
 
-    with pytest.raises(ZeroDivisionError), store.transaction() as tx:
+    with pytest.raises(ZeroDivisionError), store.transaction() as tx:  # noqa: PT012
         tx.set_clock(T)
         tx.add(ISSUED)
         tx.set_counters({"inv": 7})
@@ -83,7 +87,7 @@ def test_a_savepoint_undoes_its_block_only(new_store: NewStore) -> None:
 
     with store.transaction() as tx:
         tx.set_clock(T)
-        with pytest.raises(ValueError, match="x"), tx.savepoint():
+        with pytest.raises(ValueError, match="x"), tx.savepoint():  # noqa: PT012
             tx.add(ISSUED)
             raise ValueError("x")
         clock, found = tx.clock(), tx.get(ISSUED.id)
@@ -135,13 +139,14 @@ def test_a_page_reads_only_its_own_invoices(
         _handle(book, T + n, "POST", "/v1/invoices", body={"draft": "1"})
     for n in range(1, 151):
         _handle(book, T + 400, "DELETE", f"/v1/invoices/inv_{n:014d}")
-    examined = []
+    examined: list[str] = []
     original = commands.FetchQuery.matches
-    monkeypatch.setattr(
-        commands.FetchQuery,
-        "matches",
-        lambda self, invoice: examined.append(invoice.id) or original(self, invoice),
-    )
+
+    def counting(self: commands.FetchQuery, invoice: Invoice) -> bool:
+        examined.append(invoice.id)
+        return original(self, invoice)
+
+    monkeypatch.setattr(commands.FetchQuery, "matches", counting)
 
     status, body = _handle(book, T + 500, "GET", "/v1/invoices", query={"skip": 140, "count": 3})
 
@@ -199,7 +204,7 @@ def test_the_command_line_continues_a_stored_book(tmp_path: Path) -> None:
     assert "".join(outputs) == expected
 
 
-def test_the_command_line_names_a_store_it_cannot_open(tmp_path: Path) -> None:
+def test_the_command_line_names_a_store_it_cannot_open() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "invoicecore", "replay", "--store", "postgres", "-"],
         input=b"",
@@ -270,7 +275,8 @@ start = sys.stdin.readline()  # both processes begin together
 answers = []
 for n in range(int(sys.argv[3])):
     body = {"amount": 100, "payment_id": f"pay_{sys.argv[2]}_{n}"}
-    call = Call(at=1_700_000_100, method="POST", path="/sim/invoices/inv_00000000000001/payments", body=body)
+    path = "/sim/invoices/inv_00000000000001/payments"
+    call = Call(at=1_700_000_100, method="POST", path=path, body=body)
     response = book.handle(call)
     answers.append([response.status, body["payment_id"]])
 store.close()
@@ -287,7 +293,7 @@ def test_two_processes_paying_one_invoice_lose_and_double_nothing(tmp_path: Path
     program = tmp_path / "payer.py"
     program.write_text(PAYER, encoding="utf-8")
     payers = [
-        subprocess.Popen(  # noqa: S603 - our own program
+        subprocess.Popen(
             [sys.executable, str(program), str(path), name, "40"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from invoicecore.entities import INVOICE_TYPE, Customer, Invoice, Item, Status
 from invoicecore.store import HOLDS_RECEIPT, Versioned, conflict
@@ -220,7 +220,7 @@ class MemoryStore:
         self._index(entry)
 
     @staticmethod
-    def _restore(directory: dict[str, object], key: str, previous: object) -> None:
+    def _restore(directory: dict[str, Any], key: str, previous: object) -> None:
         if previous is None:
             del directory[key]
         else:

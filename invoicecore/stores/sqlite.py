@@ -54,17 +54,25 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             expire_by INTEGER,
             entity TEXT NOT NULL
         )""",
-        f"CREATE UNIQUE INDEX invoices_receipt_holder ON invoices (receipt) "
-        f"WHERE receipt IS NOT NULL AND status IN {_HOLDING}",
-        "CREATE UNIQUE INDEX invoices_idempotency_key ON invoices (idempotency_key) "
-        "WHERE idempotency_key IS NOT NULL",
-        "CREATE INDEX invoices_customer ON invoices (customer_id, seq) "
-        "WHERE customer_id IS NOT NULL",
+        (
+            f"CREATE UNIQUE INDEX invoices_receipt_holder ON invoices (receipt) "
+            f"WHERE receipt IS NOT NULL AND status IN {_HOLDING}"
+        ),
+        (
+            "CREATE UNIQUE INDEX invoices_idempotency_key ON invoices (idempotency_key) "
+            "WHERE idempotency_key IS NOT NULL"
+        ),
+        (
+            "CREATE INDEX invoices_customer ON invoices (customer_id, seq) "
+            "WHERE customer_id IS NOT NULL"
+        ),
         "CREATE INDEX invoices_receipt ON invoices (receipt, seq) WHERE receipt IS NOT NULL",
         "CREATE INDEX invoices_payment ON invoices (payment_id, seq) WHERE payment_id IS NOT NULL",
         "CREATE INDEX invoices_created ON invoices (created_at, seq)",
-        "CREATE INDEX invoices_expiry ON invoices (expire_by, seq) "
-        "WHERE status = 'issued' AND expire_by IS NOT NULL",
+        (
+            "CREATE INDEX invoices_expiry ON invoices (expire_by, seq) "
+            "WHERE status = 'issued' AND expire_by IS NOT NULL"
+        ),
         "CREATE TABLE customers (id TEXT PRIMARY KEY, entity TEXT NOT NULL) WITHOUT ROWID",
         "CREATE TABLE items (id TEXT PRIMARY KEY, entity TEXT NOT NULL) WITHOUT ROWID",
     ),
@@ -89,6 +97,11 @@ class SQLiteStore:
         self._cache: dict[str, tuple[str, Invoice]] = {}
         self._savepoints = 0
         self._migrate()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection, for the embedder's own tables (an outbox) in the same transaction."""
+        return self._db
 
     # -- the Store protocol --------------------------------------------------------
     @contextmanager
@@ -323,7 +336,7 @@ class SQLiteStore:
         cached = self._cache.get(invoice_id)
         if cached is not None and cached[0] == entity:
             return cached[1]
-        invoice = _decode(wire.load_invoice, entity, f"invoice {invoice_id}")
+        invoice: Invoice = _decode(wire.load_invoice, entity, f"invoice {invoice_id}")
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
         self._cache[invoice_id] = (entity, invoice)
