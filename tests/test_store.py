@@ -361,3 +361,12 @@ def test_a_memory_store_runs_one_transaction_at_a_time() -> None:
         pass
     with pytest.raises(RuntimeError):
         store.set_clock(T)
+
+
+@pytest.mark.parametrize("name", ["lifecycle", "cancel", "expiry", "first-errors"])
+def test_the_examples_replay_the_same_over_every_store(new_book: NewBook, name: str) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    script = (examples / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    expected = (examples / f"{name}.expected.jsonl").read_text(encoding="utf-8").splitlines()
+
+    assert list(replay(script, book=new_book())) == expected
