@@ -90,25 +90,32 @@ class _Lookup(Mapping[str, _V]):
 class _Call:
     """One call's context: the transaction and, when needed, a tentative id source."""
 
-    __slots__ = ("_ids", "_source", "customers", "items", "tx")
+    __slots__ = ("_ids", "_loaded", "_source", "customers", "items", "tx")
 
     def __init__(self, tx: Transaction, source: IdSource) -> None:
         self.tx = tx
         self._source = source
         self._ids: IdSource | None = None
+        self._loaded: dict[str, int] = {}
         self.customers: Mapping[str, Customer] = _Lookup(tx.customer)
         self.items: Mapping[str, Item] = _Lookup(tx.item)
 
     @property
     def ids(self) -> IdSource:
         if self._ids is None:
-            self._ids = self._source.resume(self.tx.counters())
+            self._loaded = dict(self.tx.counters())
+            self._ids = self._source.resume(self._loaded)
         return self._ids
 
     def keep_ids(self) -> None:
-        """Save what the call handed out; it runs only when the call succeeds."""
+        """Save the counters the call moved; it runs only when the call succeeds."""
         if self._ids is not None:
-            self.tx.set_counters(self._ids.state)
+            loaded = self._loaded
+            moved = {
+                key: value for key, value in self._ids.state.items() if loaded.get(key) != value
+            }
+            if moved:
+                self.tx.set_counters(moved)
 
 
 class Book:

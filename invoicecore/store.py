@@ -104,7 +104,7 @@ class Transaction(Protocol):
         ...
 
     def set_counters(self, counters: Mapping[str, int]) -> None:
-        """Save the id source's state after a call that used it."""
+        """Save the entries of the id source's state that a call moved (others stay)."""
         ...
 
     # -- invoices ---------------------------------------------------------------

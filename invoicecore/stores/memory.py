@@ -94,7 +94,7 @@ class MemoryStore:
 
     def set_counters(self, counters: Mapping[str, int]) -> None:
         previous = self._counters
-        self._counters = dict(counters)
+        self._counters = {**previous, **counters}
         self._log.append(lambda: setattr(self, "_counters", previous))
 
     # -- invoices ------------------------------------------------------------------
