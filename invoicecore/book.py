@@ -90,15 +90,21 @@ class _Lookup(Mapping[str, _V]):
 class _Call:
     """One call's context: the transaction and, when needed, a tentative id source."""
 
-    __slots__ = ("_ids", "_loaded", "_source", "customers", "items", "tx")
+    __slots__ = ("_ids", "_loaded", "_source", "tx")
 
     def __init__(self, tx: Transaction, source: IdSource) -> None:
         self.tx = tx
         self._source = source
         self._ids: IdSource | None = None
         self._loaded: dict[str, int] = {}
-        self.customers: Mapping[str, Customer] = _Lookup(tx.customer)
-        self.items: Mapping[str, Item] = _Lookup(tx.item)
+
+    @property
+    def customers(self) -> Mapping[str, Customer]:
+        return _Lookup(self.tx.customer)
+
+    @property
+    def items(self) -> Mapping[str, Item]:
+        return _Lookup(self.tx.item)
 
     @property
     def ids(self) -> IdSource:
@@ -284,7 +290,8 @@ class Book:
         return self._ok(invoice, outcome.events)
 
     def _fetch(self, context: _Call, call: Call, invoice_id: str) -> Response:
-        wire.parse_fetch_query(call.query)  # its keys are checked before the lookup
+        if call.query is not None:
+            wire.parse_fetch_query(call.query)  # its keys are checked before the lookup
         return self._ok(_get(context.tx, invoice_id).invoice)
 
     def _fetch_many(self, context: _Call, call: Call) -> Response:

@@ -12,14 +12,13 @@ the block raises.
 from __future__ import annotations
 
 import bisect
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 from invoicecore.entities import INVOICE_TYPE, Customer, Invoice, Item, Status
 from invoicecore.store import HOLDS_RECEIPT, Versioned, conflict
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from invoicecore.commands import FetchQuery
 
@@ -52,33 +51,16 @@ class MemoryStore:
         self._undo: list[Callable[[], None]] | None = None
 
     # -- the Store protocol ------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[MemoryStore]:
+    def transaction(self) -> _Transaction:
         """The store itself, with an undo log for the block."""
-        if self._undo is not None:
-            message = "a MemoryStore runs one transaction at a time"
-            raise RuntimeError(message)
-        self._undo = []
-        try:
-            yield self
-        except BaseException:
-            self._rollback(0)
-            raise
-        finally:
-            self._undo = None
+        return _Transaction(self)
 
     def close(self) -> None:
         """Nothing to release."""
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
+    def savepoint(self) -> _Savepoint:
         """Undo the block's writes if it raises."""
-        mark = len(self._log)
-        try:
-            yield
-        except BaseException:
-            self._rollback(mark)
-            raise
+        return _Savepoint(self)
 
     # -- the book's state ----------------------------------------------------------
     def clock(self) -> int | None:
@@ -276,3 +258,49 @@ class MemoryStore:
             if len(page) == query.count:
                 break
         return page
+
+
+class _Transaction:
+    """``with store.transaction() as tx``: an undo log, replayed backwards on error.
+
+    A class rather than ``contextlib.contextmanager``: it is entered once per
+    call, and a generator-based context manager costs several times more.
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> MemoryStore:
+        store = self._store
+        if store._undo is not None:  # noqa: SLF001 - the store's own helper
+            message = "a MemoryStore runs one transaction at a time"
+            raise RuntimeError(message)
+        store._undo = []  # noqa: SLF001
+        return store
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        store = self._store
+        try:
+            if kind is not None:
+                store._rollback(0)  # noqa: SLF001
+        finally:
+            store._undo = None  # noqa: SLF001
+
+
+class _Savepoint:
+    """``with tx.savepoint()``: undo the block's writes if it raises."""
+
+    __slots__ = ("_mark", "_store")
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._mark = 0
+
+    def __enter__(self) -> None:
+        self._mark = len(self._store._log)  # noqa: SLF001 - the store's own helper
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self._store._rollback(self._mark)  # noqa: SLF001

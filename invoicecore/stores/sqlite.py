@@ -62,12 +62,18 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             "CREATE UNIQUE INDEX invoices_idempotency_key ON invoices (idempotency_key) "
             "WHERE idempotency_key IS NOT NULL"
         ),
-        "CREATE INDEX invoices_customer ON invoices (customer_id, created_at, seq) "
-        + "WHERE customer_id IS NOT NULL",
-        "CREATE INDEX invoices_receipt ON invoices (receipt, created_at, seq) "
-        + "WHERE receipt IS NOT NULL",
-        "CREATE INDEX invoices_payment ON invoices (payment_id, created_at, seq) "
-        + "WHERE payment_id IS NOT NULL",
+        (
+            "CREATE INDEX invoices_customer ON invoices (customer_id, created_at, seq) "
+            "WHERE customer_id IS NOT NULL"
+        ),
+        (
+            "CREATE INDEX invoices_receipt ON invoices (receipt, created_at, seq) "
+            "WHERE receipt IS NOT NULL"
+        ),
+        (
+            "CREATE INDEX invoices_payment ON invoices (payment_id, created_at, seq) "
+            "WHERE payment_id IS NOT NULL"
+        ),
         "CREATE INDEX invoices_created ON invoices (created_at, seq)",
         (
             "CREATE INDEX invoices_expiry ON invoices (expire_by, seq) "
@@ -259,8 +265,8 @@ class SQLiteStore:
         seqs = [
             row[0]
             for row in self._db.execute(
-                f"SELECT seq FROM invoices {condition} "
-                f"ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",  # noqa: S608 - columns are constants
+                f"SELECT seq FROM invoices {condition} "  # noqa: S608 - constant columns
+                "ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",
                 (*params, query.count, query.skip),
             )
         ]
