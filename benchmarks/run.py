@@ -39,11 +39,14 @@ from invoicecore import (
 )
 from invoicecore.book import Book, Call
 from invoicecore.replay import replay
+from invoicecore.stores.memory import MemoryStore
+from invoicecore.stores.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from invoicecore import Invoice
+    from invoicecore.store import Store
 
 T = 1_700_000_000
 FLAT_FIELDS = [f"field_{n}" for n in range(40)]
@@ -383,6 +386,102 @@ def memory(size: int) -> list[Row]:
     ]
 
 
+# -- stores (issue #15): the SQLite store beside the in-memory one ------------------------
+
+
+def _store_book(kind: str, folder: Path) -> tuple[Book, Store]:
+    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(folder / f"{kind}.sqlite3")
+    return Book(store=store), store
+
+
+def store_costs(number: int) -> list[Row]:
+    """Each operation through Book.handle, over SQLite (a file, WAL) beside memory."""
+    figures: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ("memory", "sqlite"):
+            book, store = _store_book(kind, Path(folder))
+            book.handle(Call(at=T, method="POST", path="/v1/customers", body={"name": "Asha"}))
+            body = {
+                "customer_id": "cust_00000000000001",
+                "partial_payment": True,
+                "line_items": [{"name": f"Item {k}", "amount": 10_000_000 + k} for k in range(5)],
+            }
+            create = Call(at=T, method="POST", path="/v1/invoices", body=body)
+            started = time.perf_counter()
+            for _ in range(number):
+                book.handle(create)
+            per = figures.setdefault(kind, {})
+            per["create"] = (time.perf_counter() - started) / number
+            fetch = Call(at=T, method="GET", path=f"/v1/invoices/inv_{number // 2:014d}")
+            per["fetch by id"] = best(lambda book=book, call=fetch: book.handle(call), number)
+            payments = [
+                Call(
+                    at=T,
+                    method="POST",
+                    path=f"/sim/invoices/inv_{n:014d}/payments",
+                    body={"amount": 100, "payment_id": f"pay_{n}"},
+                )
+                for n in range(1, number + 1)
+            ]
+            started = time.perf_counter()
+            for call in payments:
+                book.handle(call)
+            per["pay (partial)"] = (time.perf_counter() - started) / number
+            page = Call(at=T, method="GET", path="/v1/invoices", query={"count": 10})
+            per["list a page of 10"] = best(lambda book=book, call=page: book.handle(call), number)
+            store.close()
+    return [
+        (
+            f"store: {operation}, SQLite file",
+            figures["sqlite"][operation],
+            "same, in memory",
+            figures["memory"][operation],
+            "(figure)",
+            "",
+        )
+        for operation in figures["memory"]
+    ]
+
+
+def big_book_pages(size: int, number: int) -> list[Row]:
+    """A list page at skip 0 and at skip 90% of a book of ``size`` (10% of it deleted)."""
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as folder:
+        memory_book, memory_store = _store_book("memory", Path(folder))
+        base = draft()
+        sqlite_store = SQLiteStore(Path(folder) / "big.sqlite3")
+        with memory_store.transaction() as memory_tx, sqlite_store.transaction() as sqlite_tx:
+            memory_tx.set_clock(T + size)
+            sqlite_tx.set_clock(T + size)
+            for n in range(1, size + 1):
+                invoice = attrs.evolve(base, id=f"inv_{n:014d}", created_at=T + n)
+                memory_tx.add(invoice)
+                sqlite_tx.add(invoice)
+            for n in range(10, size + 1, 10):  # deleted invoices must cost nothing
+                memory_tx.remove(f"inv_{n:014d}", version=1)
+                sqlite_tx.remove(f"inv_{n:014d}", version=1)
+        books = {"memory": memory_book, "sqlite": Book(store=sqlite_store)}
+        live = size - size // 10
+        for kind, book in books.items():
+            figures = {}
+            for skip in (0, live * 9 // 10):
+                call = Call(at=T + size, method="GET", path="/v1/invoices", query={"skip": skip})
+                figures[skip] = best(lambda book=book, call=call: book.handle(call), number)
+            first, far = figures.values()
+            rows.append(
+                (
+                    f"list page of 10 at skip 90%, {size:,} invoices, {kind}",
+                    far,
+                    "same at skip 0",
+                    first,
+                    "<= 2x",
+                    _verdict(far / first <= 2),
+                )
+            )
+        sqlite_store.close()
+    return rows
+
+
 def _verdict(met: bool) -> str:
     return "met" if met else "missed"
 
@@ -397,6 +496,8 @@ def main() -> None:
     rows += replay_costs(100 if quick else 10_000)
     rows += scale([100, 1_000] if quick else [1_000, 10_000, 100_000], 20 if quick else 500)
     rows += memory(100 if quick else 10_000)
+    rows += store_costs(50 if quick else 1_000)
+    rows += big_book_pages(1_000 if quick else 100_000, 5 if quick else 50)
     print("| benchmark | figure | floor | floor figure | ratio | goal | goal met |")
     print("| --- | ---: | --- | ---: | ---: | --- | --- |")
     for name, figure, floor_name, floor, goal, verdict in rows:
