@@ -204,6 +204,14 @@ def refuse_extras(
     with its path, as Razorpay does inside ``customer``. The work is bounded by
     ``accepted`` and the 16, never by the number of keys sent.
     """
+    if not v.is_object(body):
+        raise errors.MUST_BE.error(field=prefix or "body", attribute="body", expected="an object")
+    if not isinstance(accepted, (frozenset, tuple)):
+        raise errors.MUST_BE.error(
+            field="accepted", attribute="accepted", expected="a tuple or frozenset of keys"
+        )
+    if type(prefix) is not str:
+        raise errors.MUST_BE.error(field="prefix", attribute="prefix", expected="a string")
     extras: list[str] = []
     more = False
     for key in body:
