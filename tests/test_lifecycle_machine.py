@@ -32,7 +32,7 @@ from invoicecore import (
     pay,
     update,
 )
-from invoicecore.strategies import START, customers, line_items
+from invoicecore.testing.strategies import START, customers, line_items
 
 if TYPE_CHECKING:
     from collections.abc import Callable

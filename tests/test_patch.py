@@ -27,7 +27,7 @@ from invoicecore import (
     update,
 )
 from invoicecore.patch import build_line_item
-from invoicecore.strategies import invoices
+from invoicecore.testing.strategies import invoices
 from tests.helpers import T0, reference_amount
 
 AT = T0 + 100

@@ -28,7 +28,7 @@ from invoicecore import (
     replay,
     wire,
 )
-from invoicecore.strategies import invoices, line_items
+from invoicecore.testing.strategies import invoices, line_items
 from tests.helpers import BOOK, CUSTOMER, issued
 
 _COMMAND = commands.CreateInvoice(

@@ -25,7 +25,7 @@ from invoicecore import (
 )
 from invoicecore.commands import create_invoice
 from invoicecore.replay import replay
-from invoicecore.strategies import (
+from invoicecore.testing.strategies import (
     START,
     addresses,
     amounts,

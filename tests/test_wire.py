@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from invoicecore import Customer, Invoice, InvoiceError, Status, create, wire
 from invoicecore.commands import create_invoice
-from invoicecore.strategies import invoices
+from invoicecore.testing.strategies import invoices
 from tests.helpers import BOOK, CUSTOMER, T0, draft, invoice_in
 
 DATA = Path(__file__).parent / "data"
