@@ -82,6 +82,7 @@ def test_side_by_side_marks_the_first_difference_and_extra_lines() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_search_is_pure_and_shrinks_a_difference_to_one_call() -> None:
     def drops_receipts(script: Sequence[str]) -> list[str]:
         return [line.replace('"receipt": "', '"receipt": "x') for line in replay(script)]
