@@ -162,6 +162,19 @@ def test_from_type_works_through_the_entry_point_alone() -> None:
     assert result.stdout.strip() == "['Invoice', 'LineItem', 'Customer']"
 
 
+def test_the_testing_package_imports_hypothesis_only_through_its_strategies() -> None:
+    code = (
+        "import sys, invoicecore.testing as t\n"
+        "print(sorted(m for m in sys.modules if m.startswith('hypothesis')), t.__all__)\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "[] ['InvariantViolation', 'check_invariants']"
+
+
 @pytest.mark.parametrize(
     "make",
     [
