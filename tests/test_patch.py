@@ -29,7 +29,7 @@ from invoicecore.commands import LineItemInput
 from invoicecore.errors import EmbedderError
 from invoicecore.patch import Catalogue, build_line_item
 from invoicecore.requests import parse_create, parse_line_items_patch
-from invoicecore.strategies import invoices
+from invoicecore.testing.strategies import invoices
 from tests.helpers import T0, parse_and_update, reference_amount
 
 AT = T0 + 100
