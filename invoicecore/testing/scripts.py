@@ -149,8 +149,8 @@ BAD_VALUES: Final[tuple[tuple[str, str, tuple[object, ...]], ...]] = (
     ("create", "customer", _BAD_CUSTOMER),
     ("create", "sms_notify", _BAD_FLAG),
     ("create", "email_notify", _BAD_FLAG),
-    ("create", "line_items", _BAD_LINES),
     ("create", "idempotency_key", (5, "k" * 256)),
+    ("create", "line_items", _BAD_LINES),  # each element's checks come after the parse
     # update (the keys a status refuses are faults too)
     ("update", "currency", ("USD",)),
     ("update", "amount", (1000,)),
@@ -423,7 +423,7 @@ def _build(calls: list[tuple[str, int, int]], *, invalid: bool, can_create: bool
         # A call on an invoice before any exists is a create instead, when the
         # port has creates: most calls then meet an invoice.
         made = kind if model.invoices or not can_create or kind not in _ON_INVOICE else "create"
-        fault = invalid and choices.rarely(3)
+        fault = invalid and choices.pick(2) == 1
         before = attrs.evolve(model, invoices=list(model.invoices), items=list(model.items))
         line = _BUILDERS[made](choices, model)
         if fault:
@@ -465,7 +465,7 @@ def _customer(choices: _Choices) -> dict[str, Any]:
 
 def _line(choices: _Choices, model: _Model, currency: str) -> tuple[dict[str, Any], int]:
     """A line-item element and its total before taxes (0 when taken from an item)."""
-    if model.items and choices.rarely(4):
+    if model.items and choices.rarely(3):
         number = 1 + choices.pick(len(model.items) + 1)  # one more: an item never made
         element: dict[str, Any] = {"item_id": f"item_{number:014d}"}
         if choices.rarely(2):
@@ -687,7 +687,7 @@ def _new_customer(choices: _Choices, model: _Model) -> dict[str, Any]:
 
 def _new_item(choices: _Choices, model: _Model) -> dict[str, Any]:
     body: dict[str, Any] = {"name": choices.one(("Book", "Pen")), "amount": choices.one((1000, 250))}
-    active = not choices.rarely(4)
+    active = not choices.rarely(3)
     if not active:
         body["active"] = False
     for name, value in (("description", "Hardcover"), ("currency", "INR"), ("unit", "copy")):
@@ -725,15 +725,20 @@ _FAULTS: Final[Mapping[str, tuple[tuple[str, tuple[object, ...]], ...]]] = Mappi
 def _spoil(line: dict[str, Any], kind: str, choices: _Choices, model: _Model) -> None:
     """One fault from ``BAD_VALUES``, or two from neighbouring rows (check order shows).
 
-    Each bad value is equally likely, so a field with many kinds of fault
-    (``line_items``) is spoiled as often as it has kinds.
+    Three times in four each bad value is equally likely (a field with many kinds of
+    fault, ``line_items``, is spoiled as often as it has kinds), else
+    each row is.
     """
     rows = _FAULTS.get(kind, ())
     if not rows:
         line["path"] += "/"  # no field to spoil: an unknown path instead
         return
     flat = _FLAT_FAULTS[kind]
-    first, value = flat[choices.pick(len(flat))]
+    if choices.pick(4):  # each bad value equally likely
+        first, value = flat[choices.pick(len(flat))]
+    else:  # each row equally likely
+        first = choices.pick(len(rows))
+        value = choices.one(rows[first][1])
     chosen = [(rows[first][0], value)]
     if choices.pick(2) and first + 1 < len(rows):
         field, values = rows[min(len(rows) - 1, first + 1 + choices.pick(2))]
@@ -792,7 +797,7 @@ def _malformed(choices: _Choices, model: _Model) -> str:
         {**call, "path": "/v1/invoice"},
         {**call, "path": "/v1/invoices/"},
         {**call, "method": "get"},
-        {**call, "at": at - 86_400},
+        {**call, "at": START - 1},
         {**call, "body": "x"},
         {**call, "query": [1]},
         {"at": at, "method": "POST", "path": "/v1/invoices", "body": []},
