@@ -98,10 +98,7 @@ class PortProcess:
 
     def __call__(self, script: Sequence[str]) -> list[str]:
         data = b"".join(_encode(line) + b"\n" for line in script)
-        if self.persistent:
-            run = self._run_persistent(data)
-        else:
-            run = self._run_once(data)
+        run = self._run_persistent(data) if self.persistent else self._run_once(data)
         self.stderr[tuple(script)] = _tail(run.stderr)
         lines = [line.decode("utf-8", "surrogateescape") for line in run.lines]
         if run.problem is not None:
@@ -138,12 +135,14 @@ class PortProcess:
         if self._process is None or self._process.poll() is not None:
             self.close()
             self._process = _start(self.argv)
-        run = self._exchange(self._process, data + RESET_LINE + b"\n", self._buffer, until_reset=True)
+        run = self._exchange(
+            self._process, data + RESET_LINE + b"\n", self._buffer, until_reset=True
+        )
         if run.problem is not None:
             self.close()  # the next script gets a fresh process
         return run
 
-    def _exchange(  # noqa: C901, PLR0912 - one loop over three pipes and a clock
+    def _exchange(  # noqa: C901, PLR0912, PLR0915 - one loop over three pipes and a clock
         self,
         process: subprocess.Popen[bytes],
         data: bytes,
@@ -152,7 +151,9 @@ class PortProcess:
         until_reset: bool,
     ) -> _Run:
         """Feed ``data``, collect output lines until EOF (or the reset answer), within bounds."""
-        assert process.stdin and process.stdout and process.stderr  # noqa: S101 - all piped
+        assert process.stdin  # noqa: S101 - all three are piped
+        assert process.stdout  # noqa: S101
+        assert process.stderr  # noqa: S101
         lines: list[bytes] = []
         stderr = bytearray()
         problem: str | None = None
@@ -210,12 +211,12 @@ class PortProcess:
                     *complete, rest = buffer.split(b"\n")
                     buffer[:] = rest
                     for line in complete:
-                        if until_reset and line == RESET_ANSWER:
-                            done = True
-                            break
-                        lines.append(line)
+                        if until_reset and not done and line == RESET_ANSWER:
+                            done = True  # lines past it were printed too many
+                        else:
+                            lines.append(bytes(line))
                     if done and buffer:
-                        lines.append(bytes(buffer))  # printed past the reset answer
+                        lines.append(bytes(buffer))
                         buffer.clear()
         finally:
             selector.close()

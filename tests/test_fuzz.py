@@ -87,13 +87,14 @@ def test_drawn_scripts_reach_every_endpoint_and_every_error_code() -> None:
     assert set(found.endpoints) == set(TAGS)
     assert sorted(codes - UNREACHABLE_CODES - set(found.codes)) == []
     assert "UNKNOWN" not in found.codes
-    assert UNREACHABLE_CODES <= codes
+    assert codes >= UNREACHABLE_CODES
 
 
 def test_only_and_valid_only_restrict_the_calls() -> None:
     scripts = _drawn(50, only=("create", "pay"), invalid=False, max_calls=3)
 
-    tags = {endpoint_of(json.loads(l)["method"], json.loads(l)["path"]) for s in scripts for l in s}
+    calls = [json.loads(line) for script in scripts for line in script]
+    tags = {endpoint_of(call["method"], call["path"]) for call in calls}
 
     assert tags == {"create", "pay"}
     assert max(map(len, scripts)) <= 3
@@ -134,7 +135,11 @@ def test_a_normaliser_and_a_strategy_let_a_service_ignore_a_key() -> None:
     scripts = call_scripts(only=("create", "pay"), max_calls=3)
 
     ignored = find_difference(
-        own_metadata, examples=30, random=Random(1), scripts=scripts, normalise=ignore_keys("metadata")
+        own_metadata,
+        examples=30,
+        random=Random(1),
+        scripts=scripts,
+        normalise=ignore_keys("metadata"),
     )
     noticed = find_difference(own_metadata, examples=30, random=Random(1), scripts=scripts)
 

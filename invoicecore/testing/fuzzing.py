@@ -206,7 +206,9 @@ def _first_difference(
     reference: Sequence[str], port: Sequence[str], normalise: Normaliser | None
 ) -> int | None:
     for index, (ours, theirs) in enumerate(zip(reference, port, strict=False)):
-        if ours != theirs and (normalise is None or _normalised(ours, normalise) != _normalised(theirs, normalise)):
+        if ours != theirs and (
+            normalise is None or _normalised(ours, normalise) != _normalised(theirs, normalise)
+        ):
             return index
     if len(reference) != len(port):
         return min(len(reference), len(port))

@@ -82,7 +82,7 @@ _BAD_NOTES: Final = ("x", {"k": [1]}, _NOTES_TOO_MANY, {"k" * 256: 1}, {"k": "v"
 _BAD_TEXT: Final = (_LONG, 5, ["x"])
 _BAD_FLAG: Final = (2, "yes", None, 1.5)
 _BAD_MOMENT: Final = ("x", -1, 1.5, True)
-_BAD_LINES: Final = (
+_BAD_LINES: Final[tuple[object, ...]] = (
     "x",
     [],
     [5],
@@ -411,7 +411,7 @@ class _Model:
         return f"li_{self.lines:014d}"
 
 
-def _build(calls: list[tuple[str, int, int]], *, invalid: bool, can_create: bool) -> list[str]:
+def _build(calls: Sequence[tuple[str, int, int]], *, invalid: bool, can_create: bool) -> list[str]:
     model = _Model()
     lines: list[str] = []
     for kind, step, seed in calls:
@@ -493,7 +493,7 @@ def _line(choices: _Choices, model: _Model, currency: str) -> tuple[dict[str, An
     return element, amount * quantity
 
 
-def _create(choices: _Choices, model: _Model) -> dict[str, Any]:
+def _create(choices: _Choices, model: _Model) -> dict[str, Any]:  # noqa: C901 - one field each
     currency = "INR" if choices.pick(5) else choices.one(sorted(CURRENCIES))
     draft = choices.rarely(4)
     body: dict[str, Any] = {}
@@ -541,7 +541,7 @@ def _create(choices: _Choices, model: _Model) -> dict[str, Any]:
         ("type", "invoice"),
     ):
         if choices.rarely(7):
-            body[name] = value
+            body[name] = value  # noqa: PERF403 - one choice per key
     total = sum(line_total for _, line_total in elements)
     invoice = _Invoice(number=len(model.invoices) + 1, total=total, draft=draft)
     invoice.lines = [model.line_id() for _ in elements]
@@ -656,7 +656,7 @@ def _update(choices: _Choices, model: _Model) -> dict[str, Any]:
 
 
 def _patch(choices: _Choices, model: _Model, invoice: _Invoice | None) -> list[dict[str, Any]]:
-    """A ``line_items`` patch: each line kept, edited or dropped; a line added, maybe from an item."""
+    """A ``line_items`` patch: lines kept, edited or dropped; a line added, maybe from an item."""
     elements: list[dict[str, Any]] = []
     kept: list[str] = []
     for line_id in invoice.lines if invoice else ["li_00000000000001"]:
@@ -686,13 +686,16 @@ def _new_customer(choices: _Choices, model: _Model) -> dict[str, Any]:
 
 
 def _new_item(choices: _Choices, model: _Model) -> dict[str, Any]:
-    body: dict[str, Any] = {"name": choices.one(("Book", "Pen")), "amount": choices.one((1000, 250))}
+    body: dict[str, Any] = {
+        "name": choices.one(("Book", "Pen")),
+        "amount": choices.one((1000, 250)),
+    }
     active = not choices.rarely(3)
     if not active:
         body["active"] = False
     for name, value in (("description", "Hardcover"), ("currency", "INR"), ("unit", "copy")):
         if choices.rarely(4):
-            body[name] = value
+            body[name] = value  # noqa: PERF403 - one choice per key
     model.items.append(active)
     return _call(model, "POST", "/v1/items", body=body)
 
@@ -757,7 +760,9 @@ _FLAT_FAULTS: Final = MappingProxyType(
 
 def _apply(line: dict[str, Any], kind: str, field: str, value: object, model: _Model) -> None:
     if field == "medium":
-        head, _, _ = line["path"].rpartition("/notify_by/" if kind == "notify" else "/notifications/")
+        head, _, _ = line["path"].rpartition(
+            "/notify_by/" if kind == "notify" else "/notifications/"
+        )
         tail = "/notify_by/{}" if kind == "notify" else "/notifications/{}/sent"
         line["path"] = head + tail.format(value)
         return
@@ -817,6 +822,13 @@ def _tag_of_line(line: str) -> str:
         data = json.loads(line)
     except (ValueError, RecursionError):
         return MALFORMED
-    if not isinstance(data, dict) or set(data) - {"at", "method", "path", "body", "query", "comment"}:
+    if not isinstance(data, dict) or set(data) - {
+        "at",
+        "method",
+        "path",
+        "body",
+        "query",
+        "comment",
+    }:
         return MALFORMED
     return endpoint_of(data.get("method"), data.get("path")) or MALFORMED

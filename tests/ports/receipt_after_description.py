@@ -1,4 +1,4 @@
-"""A port of invoicecore with one check order planted wrong: a create's description before its receipt.
+"""A port of invoicecore with one check order planted wrong: description before receipt.
 
 For a create whose ``receipt`` and ``description`` are both bad, the reference
 reports the receipt (checked first); this port reports the description. The
@@ -20,7 +20,9 @@ def parse_create(payload: object, *, at: int) -> object:
         return checked_first(payload, at=at)
     except errors.InvoiceError as error:
         if error.field == "receipt" and isinstance(payload, dict) and "description" in payload:
-            limits.check_text(payload["description"], "description")  # raises the later check's error
+            limits.check_text(
+                payload["description"], "description"
+            )  # raises the later check's error
         raise
 
 
