@@ -10,6 +10,7 @@ with the subject, because these machines are noisy. Nothing here asserts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import subprocess
@@ -351,6 +352,52 @@ def memory(size: int) -> list[Row]:
     ]
 
 
+def script_drawing(examples: int) -> list[Row]:
+    """Scripts drawn per second by call_scripts (#14) beside the generator it replaced.
+
+    Hypothesis `find` with `database=None`, generation only, as the fuzzer draws.
+    """
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    from invoicecore.testing.scripts import call_scripts
+
+    try:
+        from invoicecore.strategies import call_scripts as old_call_scripts
+    except ImportError:  # moved: invoicecore.testing.strategies
+        from invoicecore.testing.strategies import call_scripts as old_call_scripts
+
+    search = settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+    def draw(strategy: object) -> float:
+        started = time.perf_counter()
+        with contextlib.suppress(NoSuchExample):
+            find(strategy, lambda _: False, settings=search)  # type: ignore[arg-type]
+        return (time.perf_counter() - started) / examples
+
+    new, old = [], []
+    for _ in range(3):
+        new.append(draw(call_scripts()))
+        old.append(draw(old_call_scripts()))
+    figure, floor = min(new), min(old)
+    return [
+        (
+            f"call_scripts, {examples} scripts ({1 / figure:,.0f}/s)",
+            figure,
+            f"the old generator ({1 / floor:,.0f}/s)",
+            floor,
+            "<= 0.5x (2x the rate)",
+            _verdict(figure / floor <= 0.5),
+        )
+    ]
+
+
 def _verdict(met: bool) -> str:
     return "met" if met else "missed"
 
@@ -364,6 +411,7 @@ def main() -> None:
     rows += replay_costs(100 if quick else 10_000)
     rows += scale([100, 1_000] if quick else [1_000, 10_000, 100_000], 20 if quick else 500)
     rows += memory(100 if quick else 10_000)
+    rows += script_drawing(50 if quick else 500)
     print("| benchmark | figure | floor | floor figure | ratio | goal | goal met |")
     print("| --- | ---: | --- | ---: | ---: | --- | --- |")
     for name, figure, floor_name, floor, goal, verdict in rows:

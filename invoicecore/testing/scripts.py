@@ -7,7 +7,7 @@ payments partial, exact and over, clock jumps across ``expire_by``, invalid
 values (one or two faults in one request) and malformed lines. Needs the
 ``testing`` extra.
 
-Each call costs three draws (its kind, its clock step and one integer that the
+Each call costs two draws (its kind and clock step, and one integer that the
 call's builder reads its choices from), so scripts are cheap to draw and shrink
 call by call; every choice shrinks to its first option, and the first options
 make a small issued invoice that allows partial payments.
@@ -336,9 +336,14 @@ def call_scripts(
     kinds = tuple(kind for kind in _KINDS if kind in tags)
     if not kinds:
         raise InvalidArgument("only names no endpoint that valid scripts can call")
-    call = st.tuples(st.sampled_from(kinds), st.sampled_from(_STEPS), st.integers(0, 2**64 - 1))
+    # Two draws a call: its kind and clock step as one integer, then its choices.
+    call = st.tuples(st.integers(0, len(kinds) * len(_STEPS) - 1), st.integers(0, _MASK))
     return st.lists(call, min_size=1, max_size=max_calls).map(
-        lambda calls: _build(calls, invalid=invalid, can_create="create" in tags)
+        lambda calls: _build(
+            [(kinds[n // len(_STEPS)], _STEPS[n % len(_STEPS)], seed) for n, seed in calls],
+            invalid=invalid,
+            can_create="create" in tags,
+        )
     )
 
 
