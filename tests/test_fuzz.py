@@ -16,7 +16,7 @@ from hypothesis.errors import NoSuchExample
 
 from invoicecore import check_invariants, errors, testing
 from invoicecore.cli import main
-from invoicecore.replay import replay
+from invoicecore.replay import PROTOCOL_VERSION, replay
 from invoicecore.testing.fuzzing import (
     Difference,
     find_difference,
@@ -110,6 +110,31 @@ def test_error_codes_are_read_back_from_descriptions_most_specific_first() -> No
     assert error_code("The receipt must be at least 1 characters.") == "MIN_LENGTH"
     assert error_code("The body must be an object.") == "MUST_BE"
     assert error_code("nothing like a message") is None
+
+
+# -- the reset line (replay protocol 1.1) -------------------------------------------------
+
+
+def test_the_reset_line_starts_a_fresh_book_and_is_answered_with_one_line() -> None:
+    create = '{"at": 1700000000, "method": "POST", "path": "/v1/customers", "body": {"name": "A"}}'
+    earlier = create.replace("1700000000", "1600000000")
+
+    first, reset, again = replay([create, '{"reset": true}', earlier])
+
+    assert reset == '{"status": 200, "body": {"reset": true}}'
+    assert again == first.replace("1700000000", "1600000000")
+    assert PROTOCOL_VERSION == "1.1"
+
+
+@pytest.mark.parametrize(
+    "line", ['{"reset": 1}', '{"reset": false}', '{"reset": true, "at": 1700000000}']
+)
+def test_anything_else_with_a_reset_key_is_an_ordinary_line(line: str) -> None:
+    (answer,) = replay([line])
+
+    assert json.loads(answer)["body"]["error"]["description"].endswith(
+        "is/are not required and should not be sent"
+    )
 
 
 # -- the search as a library ----------------------------------------------------------------
