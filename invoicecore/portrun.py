@@ -85,7 +85,7 @@ class PortProcess:
     Call it with a script (lines without newlines); it returns the port's
     output lines, with one ``(the port ...)`` line appended when something
     went wrong. ``stderr`` maps each script to the tail of what the port
-    wrote to standard error while running it.
+    wrote to standard error while running it (scripts with none are left out).
     """
 
     argv: list[str]
@@ -99,7 +99,8 @@ class PortProcess:
     def __call__(self, script: Sequence[str]) -> list[str]:
         data = b"".join(_encode(line) + b"\n" for line in script)
         run = self._run_persistent(data) if self.persistent else self._run_once(data)
-        self.stderr[tuple(script)] = _tail(run.stderr)
+        if run.stderr:
+            self.stderr[tuple(script)] = _tail(run.stderr)
         lines = [line.decode("utf-8", "surrogateescape") for line in run.lines]
         if run.problem is not None:
             lines.append(f"(the port {run.problem})")
