@@ -16,6 +16,7 @@ from hypothesis.errors import NoSuchExample
 
 from invoicecore import check_invariants, errors, testing
 from invoicecore.cli import main
+from invoicecore.portrun import PortCannotStart, PortProcess, parse_command
 from invoicecore.replay import PROTOCOL_VERSION, replay
 from invoicecore.testing.fuzzing import (
     Difference,
@@ -349,6 +350,62 @@ def test_persistent_mode_needs_a_port_that_answers_the_reset_line() -> None:
     assert result.returncode == 2
     assert "does not answer the reset line" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+# -- the port runner, in process ------------------------------------------------------------
+
+SCRIPT = ['{"at": 1700000000, "method": "POST", "path": "/v1/customers", "body": {"name": "A"}}']
+
+
+@pytest.mark.parametrize(
+    ("mode", "timeout", "last"),
+    [
+        ("exit", 10.0, "(the port exited with status 5)"),
+        ("hang", 0.5, "(the port timed out after 0.5 s)"),
+        ("too-many", 10.0, '{"status": 200, "body": []}'),
+        ("child", 10.0, reference_output(SCRIPT)[-1]),
+    ],
+)
+def test_the_port_runner_reports_what_went_wrong_as_a_last_line(
+    mode: str, timeout: float, last: str
+) -> None:
+    port = PortProcess(argv=[sys.executable, str(PORTS / "hostile.py"), mode], timeout=timeout)
+
+    lines = port(SCRIPT)
+
+    assert lines[-1] == last
+
+
+def test_the_port_runner_bounds_the_output_it_keeps() -> None:
+    port = PortProcess(argv=parse_command("yes"), max_output=100_000)
+
+    lines = port(SCRIPT)
+
+    assert lines[-1] == "(the port printed too much (more than 100,000 bytes))"
+    assert sum(map(len, lines)) <= 100_100
+
+
+def test_a_persistent_port_serves_one_script_after_another() -> None:
+    port = PortProcess(argv=parse_command(REFERENCE), persistent=True)
+    port.check_reset()
+
+    first, second = port(SCRIPT), port(SCRIPT)
+    port.close()
+
+    assert first == second == list(reference_output(SCRIPT))
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("", "the command is empty"),
+        ("'open", "cannot read the command"),
+        ("/nonexistent/port", "no such executable"),
+    ],
+)
+def test_a_command_that_cannot_run_is_refused(command: str, message: str) -> None:
+    with pytest.raises(PortCannotStart, match=message):
+        parse_command(command)
 
 
 def test_the_fuzz_command_in_process(capsys: pytest.CaptureFixture[str]) -> None:
