@@ -137,12 +137,15 @@ def test_update_payloads_are_valid_for_the_invoice_status(data: st.DataObject) -
 
 
 @given(call_scripts())
-def test_call_scripts_start_with_a_create_and_the_clock_never_goes_back(script: list[str]) -> None:
+def test_call_scripts_start_with_a_create_and_the_answers_are_protocol_lines(
+    script: list[str],
+) -> None:
     answers = [json.loads(line) for line in replay(script)]
     first = json.loads(script[0])
     clocks = [json.loads(line)["at"] for line in script if line.startswith('{"at"')]
 
-    assert (first["method"], first["path"]) == ("POST", "/v1/invoices")
+    assert first["method"] == "POST"
+    assert first["path"] in ("/v1/invoices", "/v1/customers", "/v1/items")
     assert clocks == sorted(clocks)
     assert len(answers) == len(script)
     assert all(answer["status"] in (200, 400, 404) for answer in answers)
