@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from invoicecore import diagram
 from invoicecore._version import __version__
 from invoicecore.replay import Replayer
+from invoicecore.server import options as serve_options
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _replay(arguments.script)
     if arguments.command == "fuzz":
         return _fuzz(arguments.against, examples=arguments.examples, seed=arguments.seed)
+    if arguments.command == "serve":
+        return serve_options.run(arguments)
     parser.print_help(sys.stderr)
     return 2
 
@@ -128,4 +131,5 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--against", required=True, metavar="COMMAND", help="the port's command")
     fuzz.add_argument("--examples", type=int, default=500, metavar="N", help="scripts to try")
     fuzz.add_argument("--seed", type=int, default=None, metavar="S", help="for a repeatable run")
+    serve_options.add_parser(commands)
     return parser
