@@ -48,6 +48,7 @@ __all__ = [
     "AUTH_FAILED",
     "CLOCK_BACKWARDS",
     "CLOCK_IS_REAL",
+    "CLOCK_ONE_OF",
     "KEY_INVALID",
     "KEY_MISSING",
     "Settings",
@@ -76,6 +77,12 @@ CLOCK_BACKWARDS: Final = errors.Message(
     kind=errors.InvalidRequestError,
     source="invoicecore",
 )
+CLOCK_ONE_OF: Final = errors.Message(
+    code="CLOCK_ONE_OF",
+    template="Send exactly one of at and advance.",
+    kind=errors.InvalidRequestError,
+    source="invoicecore",
+)
 SWEEP_INTERVAL: Final = 1.0
 """Seconds between expiry sweeps under the real clock, so expiry needs no request."""
 SHUTDOWN_GRACE: Final = 2.0
@@ -94,6 +101,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     clock: str = "real"
+    start_at: int | None = None
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -112,7 +120,9 @@ class _Server:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.persistence = open_book(settings.store)
-        self.clock = make_clock(settings.clock, not_before=self.persistence.last_at)
+        self.clock = make_clock(
+            settings.clock, not_before=self.persistence.last_at, start=settings.start_at
+        )
         self.deliveries: Deliveries | None = None
 
     @contextlib.asynccontextmanager
@@ -260,7 +270,7 @@ _KEY: Final = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
 _SEGMENT: Final = re.compile(r"\[([^\[\]]*)\]")
 
 
-def nest_form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+def nest_form(pairs: list[tuple[str, str]]) -> object:
     """Form fields in Razorpay's (PHP's) bracket form as the nested JSON they stand for.
 
     ``line_items[0][name]=Book`` becomes ``{"line_items": [{"name": "Book"}]}``;
@@ -298,7 +308,7 @@ def _clock_target(body: object, now: int) -> int:
     if extras:
         raise errors.EXTRA_FIELDS.error(field=extras[0], keys=", ".join(extras))
     if len(body) != 1:
-        raise errors.REQUIRED.error(field="at", attribute="at")
+        raise CLOCK_ONE_OF.error(field="at")
     [(key, value)] = body.items()
     if isinstance(value, bool) or not isinstance(value, int):
         raise errors.MUST_BE.error(field=key, attribute=key, expected="an integer")
@@ -313,4 +323,3 @@ def _clock_target(body: object, now: int) -> int:
 def _json(status: int, body: object) -> Response:
     content = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
     return Response(content, status_code=status, media_type="application/json")
-

@@ -52,10 +52,16 @@ class ManualClock:
         self._at = at
 
 
-def make_clock(mode: str, *, not_before: int = 0) -> RealClock | ManualClock:
-    """The clock for ``--clock``; a manual clock starts at the wall clock (or ``not_before``)."""
+def make_clock(
+    mode: str, *, not_before: int = 0, start: int | None = None
+) -> RealClock | ManualClock:
+    """The clock for ``--clock``: a manual one starts at ``start`` or the wall clock.
+
+    Neither starts before ``not_before``, the latest time the store has seen.
+    """
     if mode == "manual":
-        return ManualClock(start=max(int(time.time()), not_before))
+        first = int(time.time()) if start is None else start
+        return ManualClock(start=max(first, not_before))
     if mode == "real":
         return RealClock(not_before=not_before)
     raise ValueError(f"--clock must be real or manual, not {mode}")

@@ -93,7 +93,7 @@ def render_webhook(
             }
         }
     elif not isinstance(event, InvoiceExpired):
-        raise ValueError(f"{event.name} is not a webhook event")
+        raise TypeError(f"{event.name} is not a webhook event")
     payload["invoice"] = {"entity": invoice_body}
     return {
         "entity": "event",
@@ -114,6 +114,9 @@ class Deliveries:
         self._records: list[dict[str, Any]] = []
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._pending = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     def enqueue(self, events: tuple[Event, ...], invoices: dict[str, Invoice], at: int) -> None:
         """Render and queue one webhook per webhook event; never waits."""
@@ -138,10 +141,12 @@ class Deliveries:
                 "_body": body,
             }
             self._records.append(record)
+            self._pending += 1
+            self._quiet.clear()
             try:
                 self._queue.put_nowait(record)
             except asyncio.QueueFull:
-                record["status"] = "dropped"
+                self._settle(record, "dropped")
 
     def collection(self) -> dict[str, Any]:
         """What ``GET /sim/webhooks`` answers: every delivery, oldest first."""
@@ -161,8 +166,13 @@ class Deliveries:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _settled(self) -> None:
-        while any(record["status"] == "pending" for record in self._records):
-            await asyncio.sleep(0.05)
+        await self._quiet.wait()
+
+    def _settle(self, record: dict[str, Any], status: str) -> None:
+        record["status"] = status
+        self._pending -= 1
+        if not self._pending:
+            self._quiet.set()
 
     def _spawn(self, coroutine: Any) -> None:  # noqa: ANN401 - any coroutine
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -179,13 +189,11 @@ class Deliveries:
         status, error = await asyncio.to_thread(
             _post, str(record["url"]), record["_body"], str(record["signature"])
         )
-        record["attempts"].append(
-            {"at": int(started), "status_code": status, "error": error}
-        )
+        record["attempts"].append({"at": int(started), "status_code": status, "error": error})
         if status is not None and 200 <= status < 300:  # noqa: PLR2004
-            record["status"] = "delivered"
+            self._settle(record, "delivered")
         elif len(record["attempts"]) >= MAX_ATTEMPTS:
-            record["status"] = "failed"
+            self._settle(record, "failed")
         else:
             delay = FIRST_BACKOFF * 2 ** (len(record["attempts"]) - 1)
             self._spawn(self._retry(record, delay))
@@ -195,7 +203,7 @@ class Deliveries:
         try:
             self._queue.put_nowait(record)
         except asyncio.QueueFull:
-            record["status"] = "dropped"
+            self._settle(record, "dropped")
 
 
 def _post(url: str, body: bytes, signature: str) -> tuple[int | None, str | None]:

@@ -7,11 +7,12 @@ the command line works (and ``serve --help`` prints) without the ``server`` extr
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    import argparse
+
     from invoicecore.server.app import Settings
 
 __all__ = ["DEFAULT_KEY_ID", "DEFAULT_KEY_SECRET", "add_parser", "run", "settings"]
@@ -42,7 +43,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "a file that a restart reopens with every invoice, customer, id and receipt",
     )
     serve.add_argument(
-        "--key-id", default=DEFAULT_KEY_ID, metavar="K", help=f"API key id (default {DEFAULT_KEY_ID})"
+        "--key-id",
+        default=DEFAULT_KEY_ID,
+        metavar="K",
+        help=f"API key id (default {DEFAULT_KEY_ID})",
     )
     serve.add_argument(
         "--key-secret",
@@ -66,8 +70,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--clock",
         choices=("real", "manual"),
         default="real",
-        help="real (default): the wall clock; manual: starts at the wall clock and moves "
-        "only through POST /sim/clock (for tests)",
+        help="real (default): the wall clock; manual: starts at the wall clock (or "
+        "--start-at) and moves only through POST /sim/clock (for tests)",
+    )
+    serve.add_argument(
+        "--start-at",
+        type=int,
+        default=None,
+        metavar="EPOCH",
+        help="the manual clock's first time, in epoch seconds (with --clock manual)",
     )
 
 
@@ -77,6 +88,8 @@ def settings(arguments: argparse.Namespace) -> Settings:
 
     if (arguments.webhook_url is None) != (arguments.webhook_secret is None):
         raise ValueError("--webhook-url and --webhook-secret go together")
+    if arguments.start_at is not None and arguments.clock != "manual":
+        raise ValueError("--start-at needs --clock manual")
     if not 0 <= arguments.port <= 65535:  # noqa: PLR2004 - the largest TCP port
         raise ValueError(f"--port must be 0..65535, not {arguments.port}")
     return Settings(
@@ -88,6 +101,7 @@ def settings(arguments: argparse.Namespace) -> Settings:
         webhook_url=arguments.webhook_url,
         webhook_secret=arguments.webhook_secret,
         clock=arguments.clock,
+        start_at=arguments.start_at,
     )
 
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from typing import TYPE_CHECKING
 
 import uvicorn
 
-from invoicecore.server.app import Settings, create_app
+from invoicecore.server.app import create_app
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from invoicecore.server.app import Settings
 
 __all__ = ["serve"]
 
@@ -46,5 +53,21 @@ def serve(settings: Settings) -> int:
         settings.clock,
         f", webhooks to {settings.webhook_url}" if settings.webhook_url else "",
     )
-    server.run()
-    return 0 if server.started else 1
+    # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again for the
+    # handler that was there before it; this one notes it, so the exit is a clean 0.
+    stopped_by: list[int] = []
+
+    def note(number: int, _frame: FrameType | None) -> None:
+        stopped_by.append(number)
+
+    previous = {number: signal.signal(number, note) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.run()
+    finally:
+        for number, earlier in previous.items():
+            signal.signal(number, earlier)
+    if not server.started:
+        return 1
+    names = ", ".join(signal.Signals(number).name for number in stopped_by) or "no signal"
+    logger.info("invoicecore serve: stopped (%s)", names)
+    return 0
