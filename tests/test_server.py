@@ -558,7 +558,7 @@ def test_a_restart_with_the_same_sqlite_file_keeps_the_book(tmp_path: Path) -> N
     client = first.client()
     customer = client.customer.create({"name": "Ravi", "email": "ravi@example.com"})
     item = first.post("/v1/items", {"name": "Tea", "amount": 300}).json()
-    draft = _draft(client, receipt="R-HELD")
+    draft = _draft(client, receipt="R-HELD", description="a lone \ud800 surrogate")
     issued = client.invoice.create(
         {
             "type": "invoice",
@@ -599,6 +599,7 @@ def test_a_restart_with_the_same_sqlite_file_keeps_the_book(tmp_path: Path) -> N
     assert (rest.json()["status"], rest.json()["amount_paid"]) == ("paid", 500)
     assert by_item.json()["line_items"][0]["name"] == "Tea"
     assert draft["receipt"] == "R-HELD"
+    assert draft["description"] == "a lone \ud800 surrogate"
 
 
 def test_a_store_spec_that_is_neither_memory_nor_sqlite_is_refused(

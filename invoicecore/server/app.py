@@ -51,6 +51,7 @@ __all__ = [
     "CLOCK_ONE_OF",
     "KEY_INVALID",
     "KEY_MISSING",
+    "SERVER_ERROR",
     "Settings",
     "create_app",
     "nest_form",
@@ -64,6 +65,11 @@ KEY_INVALID: Final = "The api key provided is invalid"
 """Razorpay's 401 text for a key id it does not know."""
 AUTH_FAILED: Final = "Authentication failed"
 """Razorpay's 401 text for a known key id with the wrong secret."""
+
+SERVER_ERROR: Final = (
+    "We are facing some trouble completing your request at the moment. Please try again shortly."
+)
+"""Razorpay's text for a failure on its side (status 500)."""
 
 CLOCK_IS_REAL: Final = errors.Message(
     code="CLOCK_IS_REAL",
@@ -165,8 +171,13 @@ class _Server:
             return _json(400, wire.render_error(error))
         query = dict(request.query_params) or None
         call = Call(at=at, method=method, path=path, body=body, query=query)
-        answer = self.persistence.book.handle(call)
-        self.persistence.record(call, answer)
+        try:
+            answer = self.persistence.book.handle(call)
+            self.persistence.record(call, answer)
+        except Exception:
+            # A bug or a store failure, never the client's: Razorpay's 500, and the trace.
+            LOG.exception("%s %s failed", method, path)
+            return _json(500, _server_error())
         self._publish(answer.events, at)
         return _json(answer.status, answer.body)
 
@@ -226,6 +237,20 @@ def _auth_error(description: str) -> dict[str, Any]:
         "error": {
             "code": "BAD_REQUEST_ERROR",
             "description": description,
+            "source": "NA",
+            "step": "NA",
+            "reason": "NA",
+            "metadata": {},
+        }
+    }
+
+
+def _server_error() -> dict[str, Any]:
+    """Razorpay's envelope for its own failures: the SDK raises ``ServerError`` with it."""
+    return {
+        "error": {
+            "code": "SERVER_ERROR",
+            "description": SERVER_ERROR,
             "source": "NA",
             "step": "NA",
             "reason": "NA",
@@ -320,6 +345,11 @@ def _clock_target(body: object, now: int) -> int:
     return target
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 def _json(status: int, body: object) -> Response:
-    content = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    return Response(content, status_code=status, media_type="application/json")
+    """UTF-8 JSON; a lone surrogate (valid in JSON, not in UTF-8) is sent as its escape."""
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False)
+    text = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return Response(text.encode("utf-8"), status_code=status, media_type="application/json")

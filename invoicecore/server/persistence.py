@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from invoicecore.book import Book, Call
+from invoicecore.events import InvoiceExpired
 
 if TYPE_CHECKING:
     from invoicecore.book import Response
@@ -61,14 +62,23 @@ class Persistence:
         self._connection = connection
 
     def record(self, call: Call, response: Response) -> None:
-        """Write a call that changed the book; reads and failures change nothing, so are skipped."""
-        if self._connection is None or response.status != 200 or call.method == "GET":  # noqa: PLR2004
+        """Write a call that changed the book.
+
+        Reads and failures change nothing but the clock, so only the expiries
+        their sweep made are written (as a sweep), and the replay matches.
+        """
+        if self._connection is None:
             return
         with self._connection:
-            self._connection.execute(
-                "INSERT INTO journal (at, method, path, body, query) VALUES (?, ?, ?, ?, ?)",
-                (call.at, call.method, call.path, _dump(call.body), _dump(call.query)),
-            )
+            if response.status == 200 and call.method != "GET":  # noqa: PLR2004
+                self._connection.execute(
+                    "INSERT INTO journal (at, method, path, body, query) VALUES (?, ?, ?, ?, ?)",
+                    (call.at, call.method, call.path, _dump(call.body), _dump(call.query)),
+                )
+            elif any(isinstance(event, InvoiceExpired) for event in response.events):
+                self._connection.execute(
+                    "INSERT INTO journal (at, method, path) VALUES (?, ?, '')", (call.at, _SWEEP)
+                )
 
     def sweep(self, at: int) -> tuple[Event, ...]:
         """Expire what is due at ``at`` (the clock moved with no call); written when it did."""
@@ -147,7 +157,8 @@ def _restore(connection: sqlite3.Connection, path: Path) -> Persistence:
 
 
 def _dump(value: object) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, allow_nan=False)
+    # ASCII escapes keep a lone surrogate (valid JSON, invalid UTF-8) storable.
+    return None if value is None else json.dumps(value, allow_nan=False)
 
 
 def _load(text: str | None) -> object:
