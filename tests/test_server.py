@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import base64
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -42,6 +43,23 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _measured() -> dict[str, str]:
+    """This environment, plus what makes coverage measure the server when it measures us.
+
+    It is what coverage's ``patch = ["subprocess"]`` does, for these subprocesses
+    alone (the other tests' many short subprocesses stay unmeasured and fast).
+    """
+    env = dict(os.environ)
+    try:
+        import coverage
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        return env
+    current = coverage.Coverage.current()
+    if current is not None:
+        env["COVERAGE_PROCESS_CONFIG"] = current.config.serialize()
+    return env
+
+
 class Server:
     """One ``python -m invoicecore serve`` subprocess and a requests session with its key."""
 
@@ -51,7 +69,7 @@ class Server:
         argv = [sys.executable, "-m", "invoicecore", "serve", "--port", str(self.port)]
         argv += ["--key-id", KEY_ID, "--key-secret", KEY_SECRET, *options]
         self.process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=_measured()
         )
         self.session = requests.Session()
         self.session.trust_env = False  # loopback only: no proxy from the environment
@@ -709,3 +727,20 @@ def test_the_auth_header_the_sdk_sends_is_basic() -> None:
 
     assert scheme == "Basic"
     assert base64.b64decode(encoded).decode() == f"{KEY_ID}:{KEY_SECRET}"
+
+
+def test_a_real_clock_reads_the_wall_clock_and_refuses_to_be_moved() -> None:
+    before = int(time.time())
+    running = Server()
+    try:
+        clock = running.session.get(running.url("/sim/clock"), timeout=10).json()
+        moved = running.post("/sim/clock", {"advance": 60})
+    finally:
+        running.stop()
+
+    assert clock["mode"] == "real"
+    assert before <= clock["at"] <= int(time.time())
+    assert moved.status_code == 400
+    assert moved.json()["error"]["description"] == (
+        "The clock is real; start the server with --clock manual to move it."
+    )
