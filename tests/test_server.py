@@ -639,6 +639,15 @@ def test_a_store_spec_that_is_neither_memory_nor_sqlite_is_refused(
             "--webhook-url and --webhook-secret go together",
         ),
         (["--start-at", "5"], "--start-at needs --clock manual"),
+        (["--key-id", ""], "--key-id and --key-secret may not be empty"),
+        (
+            ["--webhook-url", "ftp://x/", "--webhook-secret", "s"],
+            "--webhook-url must be an http:// or https:// URL, not 'ftp://x/'",
+        ),
+        (
+            ["--webhook-url", "http://x/", "--webhook-secret", ""],
+            "--webhook-secret may not be empty",
+        ),
         (["--port", "70000"], "--port must be 0..65535, not 70000"),
     ],
 )

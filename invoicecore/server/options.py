@@ -88,6 +88,16 @@ def settings(arguments: argparse.Namespace) -> Settings:
 
     if (arguments.webhook_url is None) != (arguments.webhook_secret is None):
         raise ValueError("--webhook-url and --webhook-secret go together")
+    if not arguments.key_id or not arguments.key_secret:
+        raise ValueError("--key-id and --key-secret may not be empty")
+    if arguments.webhook_url is not None and not arguments.webhook_url.startswith(
+        ("http://", "https://")
+    ):
+        raise ValueError(
+            f"--webhook-url must be an http:// or https:// URL, not {arguments.webhook_url!r}"
+        )
+    if arguments.webhook_secret is not None:
+        _check_webhook_secret(arguments.webhook_secret)
     if arguments.start_at is not None and arguments.clock != "manual":
         raise ValueError("--start-at needs --clock manual")
     if not 0 <= arguments.port <= 65535:  # noqa: PLR2004 - the largest TCP port
@@ -103,6 +113,19 @@ def settings(arguments: argparse.Namespace) -> Settings:
         clock=arguments.clock,
         start_at=arguments.start_at,
     )
+
+
+def _check_webhook_secret(secret: str) -> None:
+    """Sign once at start, so that a secret the signer refuses fails here, not per webhook."""
+    from invoicecore.errors import InvoiceError  # noqa: PLC0415
+    from invoicecore.server.delivery import sign  # noqa: PLC0415 - needs the server extra
+
+    if not secret:
+        raise ValueError("--webhook-secret may not be empty")
+    try:
+        sign(b"", secret)
+    except InvoiceError as error:
+        raise ValueError(f"--webhook-secret: {error}") from None
 
 
 def run(arguments: argparse.Namespace) -> int:
