@@ -576,7 +576,7 @@ def test_a_restart_with_the_same_sqlite_file_keeps_the_book(tmp_path: Path) -> N
     client = first.client()
     customer = client.customer.create({"name": "Ravi", "email": "ravi@example.com"})
     item = first.post("/v1/items", {"name": "Tea", "amount": 300}).json()
-    draft = _draft(client, receipt="R-HELD", description="a lone \ud800 surrogate")
+    draft = _draft(client, receipt="R-HELD")
     issued = client.invoice.create(
         {
             "type": "invoice",
@@ -617,7 +617,23 @@ def test_a_restart_with_the_same_sqlite_file_keeps_the_book(tmp_path: Path) -> N
     assert (rest.json()["status"], rest.json()["amount_paid"]) == ("paid", 500)
     assert by_item.json()["line_items"][0]["name"] == "Tea"
     assert draft["receipt"] == "R-HELD"
-    assert draft["description"] == "a lone \ud800 surrogate"
+
+
+def test_a_lone_surrogate_is_answered_kept_and_restored(tmp_path: Path) -> None:
+    """Valid JSON (``"\\ud800"``), invalid UTF-8: escaped in answers, kept across a restart."""
+    store = f"sqlite:{tmp_path / 'book.sqlite3'}"
+    first = Server("--store", store)
+    created = _draft(first.client(), description="a lone \ud800 surrogate")
+    first.stop()
+
+    second = Server("--store", store)
+    raw = second.session.get(second.url(f"/v1/invoices/{created['id']}"), timeout=10)
+    second.stop()
+
+    assert created["description"] == "a lone \ud800 surrogate"
+    assert raw.status_code == 200
+    assert b'"a lone \\ud800 surrogate"' in raw.content
+    assert raw.json() == created
 
 
 def test_a_store_spec_that_is_neither_memory_nor_sqlite_is_refused(
