@@ -33,6 +33,7 @@ from invoicecore import (
     issue,
     notify,
     pay,
+    requests,
     update,
     wire,
 )
@@ -132,7 +133,9 @@ def patches(number: int) -> list[Row]:
         payload = [{"id": line.id, "quantity": 2} for line in invoice.line_items]
         costs[size] = best(
             lambda invoice=invoice, payload=payload: update(
-                invoice, {"line_items": payload}, at=T + 5
+                invoice,
+                requests.parse_update({"line_items": payload}, status=invoice.status),
+                at=T + 5,
             ),
             number,
         )
@@ -163,7 +166,7 @@ def wire_costs(number: int) -> list[Row]:
         lambda: json.dumps(wire.render_invoice(invoice)), lambda: json.dumps(document), number
     )
     parse, loads = paired(
-        lambda: wire.parse_create(json.loads(text), at=T), lambda: json.loads(text), number
+        lambda: requests.parse_create(json.loads(text), at=T), lambda: json.loads(text), number
     )
     return [
         (
@@ -181,6 +184,35 @@ def wire_costs(number: int) -> list[Row]:
             loads,
             "<= 3x",
             _verdict(parse / loads <= 3),
+        ),
+    ]
+
+
+def load_costs(number: int) -> list[Row]:
+    """Issue #15: ``load_invoice`` of a 5-line entity against ``json.loads`` of its text."""
+    invoice = issue(draft(), at=T + 1, order_id="order_1", short_url="https://rzp.io/i/x").invoice
+    text = json.dumps(wire.render_invoice(invoice))
+    document = json.loads(text)
+    load, loads = paired(lambda: wire.load_invoice(document), lambda: json.loads(text), number)
+    decode, floor = paired(
+        lambda: wire.load_invoice(json.loads(text)), lambda: json.loads(text), number
+    )
+    return [
+        (
+            "load_invoice, 5 line items (dict in)",
+            load,
+            "json.loads of its text",
+            loads,
+            "<= 3x",
+            _verdict(load / loads <= 3),
+        ),
+        (
+            "entity text to Invoice (json.loads + load_invoice)",
+            decode,
+            "json.loads of it",
+            floor,
+            "<= 4x",
+            _verdict(decode / floor <= 4),
         ),
     ]
 
@@ -363,6 +395,7 @@ def main() -> None:
     quick = arguments.quick
     number = 50 if quick else 2_000
     rows = transitions(number) + patches(number // 4) + wire_costs(number)
+    rows += load_costs(number)
     rows += replay_costs(100 if quick else 10_000)
     rows += scale([100, 1_000] if quick else [1_000, 10_000, 100_000], 20 if quick else 500)
     rows += memory(100 if quick else 10_000)

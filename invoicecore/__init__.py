@@ -9,6 +9,8 @@ from invoicecore.amounts import (
     Currency,
     InvoiceTotals,
     LineTotals,
+    RateType,
+    Tax,
     get_currency,
     invoice_totals,
     line_totals,
@@ -28,12 +30,11 @@ from invoicecore.entities import (
     Notifications,
     NotificationStatus,
     Order,
-    RateType,
     Status,
-    Tax,
 )
 from invoicecore.errors import (
     InvalidRequestError,
+    InvariantViolation,
     InvoiceError,
     Message,
     NotFoundError,
@@ -52,8 +53,9 @@ from invoicecore.events import (
     NotificationRequested,
     NotificationSent,
 )
-from invoicecore.invariants import InvariantViolation, check_invariants
+from invoicecore.invariants import check_invariants
 from invoicecore.patch import KeptLineItem, LineItemsPlan, plan_line_items_patch
+from invoicecore.statuses import UPDATABLE_KEYS
 from invoicecore.transitions import (
     TERMINAL_STATUSES,
     TRANSITIONS,
@@ -72,7 +74,7 @@ from invoicecore.transitions import (
     pay,
     update,
 )
-from invoicecore.updates import UPDATABLE_KEYS, UpdatePlan, plan_update
+from invoicecore.updates import UpdatePlan, plan_update
 
 __all__ = [
     "CURRENCIES",

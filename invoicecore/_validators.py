@@ -18,7 +18,9 @@ __all__ = [
     "MAX_AMOUNT",
     "MAX_ECHO",
     "MAX_QUANTITY",
+    "PHP_TRIMMED",
     "attribute_label",
+    "blank",
     "boolean",
     "check_id",
     "check_integer",
@@ -29,6 +31,7 @@ __all__ = [
     "optional_integer",
     "optional_string",
     "string",
+    "text",
     "to_enum",
 ]
 
@@ -61,6 +64,15 @@ def echo(value: object) -> str:
     if isinstance(value, str):
         return value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "..."
     return type(value).__name__
+
+
+PHP_TRIMMED: Final = " \t\n\r\0\x0b"
+"""What PHP's ``trim()`` strips, and so what Laravel's ``required`` ignores."""
+
+
+def blank(text: str) -> bool:
+    """Whether Laravel's ``required`` would call ``text`` missing: empty once trimmed."""
+    return not text.strip(PHP_TRIMMED)
 
 
 def is_object(value: object) -> TypeGuard[Mapping[str, object]]:
@@ -126,6 +138,30 @@ def string(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
 def optional_string(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and type(value) is not str:
         raise _not_a(attribute.name, "a string")
+
+
+def text(*, maximum: int, minimum: int = 0, optional: bool = True) -> Callable[..., None]:
+    """A string of ``minimum`` to ``maximum`` characters (or ``None`` when ``optional``).
+
+    The same bounds the request parser applies, so that an entity can never
+    hold a value its own JSON could not be read back from.
+    """
+
+    def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if type(value) is not str:
+            raise _not_a(attribute.name, "a string")
+        if len(value) > maximum:
+            raise errors.MAX_LENGTH.error(
+                field=attribute.name, attribute=attribute_label(attribute.name), maximum=maximum
+            )
+        if len(value) < minimum:
+            raise errors.MIN_LENGTH.error(
+                field=attribute.name, attribute=attribute_label(attribute.name), minimum=minimum
+            )
+
+    return validate
 
 
 def boolean(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -8,19 +8,19 @@ totals records so that each rounding step can be explained.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 import attrs
 
+from invoicecore import _validators as v
 from invoicecore import errors
 from invoicecore._validators import attribute_label
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from invoicecore.entities import LineItem, Tax
 
 __all__ = [
     "BASIS_POINTS",
@@ -28,7 +28,10 @@ __all__ = [
     "Currency",
     "Exact",
     "InvoiceTotals",
+    "Line",
     "LineTotals",
+    "RateType",
+    "Tax",
     "amount_due",
     "compute_line_totals",
     "get_currency",
@@ -43,6 +46,48 @@ Exact = int | Fraction
 
 BASIS_POINTS: Final = 10_000
 """A percentage tax ``rate`` is in basis points: 1000 is 10 % (decisions.md)."""
+
+
+class RateType(StrEnum):
+    """How a tax's ``rate`` reads: basis points of the taxable value, or minor units per unit."""
+
+    PERCENTAGE = "percentage"
+    FLAT = "flat"
+
+
+def _to_rate_type(value: object) -> RateType:
+    return v.to_enum(RateType, value, "rate_type")
+
+
+@attrs.frozen(kw_only=True)
+class Tax:
+    """One tax of a line item.
+
+    ``rate`` is in basis points for percentage taxes (1000 is 10 %) and in
+    minor units per unit of quantity for flat taxes (decisions.md). It lives
+    here, beside the arithmetic that reads it, so that the money module
+    depends on nothing but errors.
+    """
+
+    tax_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    name: str = attrs.field(validator=v.string)
+    rate: int = attrs.field(validator=v.integer())
+    rate_type: RateType = attrs.field(default=RateType.PERCENTAGE, converter=_to_rate_type)
+    group_id: str | None = attrs.field(default=None, validator=v.optional_string)
+    group_name: str | None = attrs.field(default=None, validator=v.optional_string)
+
+
+class Line(Protocol):
+    """What the totals of a line item are computed from (``LineItem`` is one)."""
+
+    @property
+    def amount(self) -> int: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def tax_inclusive(self) -> bool: ...
+    @property
+    def taxes(self) -> tuple[Tax, ...]: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -163,16 +208,27 @@ class InvoiceTotals:
     amount: int | None
 
 
-def line_totals(line: LineItem) -> LineTotals:
-    """The figures of one line item (reference section 5.1, decisions.md)."""
-    from invoicecore.entities import LineItem  # noqa: PLC0415 - entities imports this module
+def line_totals(line: Line) -> LineTotals:
+    """The figures of one line item (reference section 5.1, decisions.md).
 
-    if not isinstance(line, LineItem):
-        raise errors.MUST_BE.error(field="line", attribute="line", expected="a LineItem")
+    ``line`` is any value with ``amount``, ``quantity``, ``tax_inclusive`` and
+    ``taxes`` (a ``LineItem``, or a port's own record); each is checked.
+    """
+    try:
+        amount, quantity = line.amount, line.quantity
+        inclusive, line_taxes = line.tax_inclusive, line.taxes
+    except AttributeError:
+        raise errors.MUST_BE.error(field="line", attribute="line", expected="a LineItem") from None
+    v.check_integer(amount, "amount")
+    v.check_integer(quantity, "quantity", minimum=1)
+    if type(inclusive) is not bool:
+        raise errors.MUST_BE_BOOLEAN.error(field="tax_inclusive", attribute="tax inclusive")
+    if type(line_taxes) is not tuple or not all(isinstance(tax, Tax) for tax in line_taxes):
+        raise errors.MUST_BE.error(field="taxes", attribute="taxes", expected="a tuple of Tax")
     return compute_line_totals(line)
 
 
-def compute_line_totals(line: LineItem) -> LineTotals:
+def compute_line_totals(line: Line) -> LineTotals:
     """``line_totals`` without the argument check, for ``LineItem.totals``."""
     quantity = line.quantity
     gross = line.amount * quantity
@@ -258,7 +314,7 @@ def inclusive_taxable_exact(gross: int, quantity: int, taxes: Iterable[Tax]) -> 
     flat = 0
     rates = Fraction(0)
     for tax in taxes:
-        if tax.rate_type == "flat":
+        if tax.rate_type is RateType.FLAT:
             flat += tax.rate * quantity
         else:
             rates += Fraction(tax.rate, BASIS_POINTS)
@@ -272,6 +328,6 @@ def _taxable_base(gross: int, quantity: int, taxes: Iterable[Tax], *, inclusive:
 
 
 def _tax_exact(tax: Tax, taxable_base: int, quantity: int) -> Exact:
-    if tax.rate_type == "flat":
+    if tax.rate_type is RateType.FLAT:
         return tax.rate * quantity
     return Fraction(taxable_base * tax.rate, BASIS_POINTS)

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from invoicecore import _validators as v
-from invoicecore import commands, errors, limits, transitions, wire
+from invoicecore import apply, commands, errors, requests, transitions, wire
 from invoicecore.entities import Customer, Invoice, Item, Status
 from invoicecore.events import Event
-from invoicecore.updates import resolve_customer
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Iterator
 
 __all__ = [
     "Book",
@@ -175,7 +174,7 @@ class Book:
 
     # -- invoices -------------------------------------------------------------
     def _create(self, call: Call) -> Response:
-        command = wire.parse_create(call.body, at=call.at)
+        command = requests.parse_create(call.body, at=call.at)
         key = command.idempotency_key
         if key is not None and self._idempotency.get(key) in self._invoices:
             return self._ok(self._invoices[self._idempotency[key]])
@@ -184,7 +183,7 @@ class Book:
         invoice_id = ids("inv")
         order_id = None if command.draft else ids("order")
         short_url = None if command.draft else ids.short_url()
-        outcome = commands.create_invoice(
+        outcome = apply.create_invoice(
             command,
             id=invoice_id,
             at=call.at,
@@ -207,11 +206,12 @@ class Book:
             self._idempotency[key] = invoice.id
         return self._ok(invoice, outcome.events)
 
-    def _fetch(self, _call: Call, invoice_id: str) -> Response:
+    def _fetch(self, call: Call, invoice_id: str) -> Response:
+        requests.parse_fetch_by_id_query(call.query)
         return self._ok(self.get(invoice_id))
 
     def _fetch_many(self, call: Call) -> Response:
-        query = wire.parse_fetch_query(call.query)
+        query = requests.parse_fetch_query(call.query)
         page: list[Invoice] = []
         skipped = 0
         for invoice in self._candidates(query):
@@ -227,12 +227,14 @@ class Book:
 
     def _update(self, call: Call, invoice_id: str) -> Response:
         invoice = self.get(invoice_id)
-        command = wire.parse_update(call.body, status=invoice.status)
+        command = requests.parse_update(
+            call.body, status=invoice.status, currency=invoice.currency, at=call.at
+        )
         ids = self._ids.fork()
-        issuing = command.changes.get("draft") is False and invoice.status is Status.DRAFT
+        issuing = command.draft is False and invoice.status is Status.DRAFT
         outcome = transitions.update(
             invoice,
-            command.changes,
+            command,
             at=call.at,
             new_id=ids,
             customers=self._customers,
@@ -240,7 +242,7 @@ class Book:
             order_id=ids("order") if issuing else None,
             short_url=ids.short_url() if issuing else None,
         )
-        if "receipt" in command.changes:
+        if "receipt" in command.keys:
             self._check_receipt(outcome.invoice.receipt, invoice.id)
         self._ids = ids
         self._remember_customer(outcome.invoice)
@@ -280,10 +282,8 @@ class Book:
 
     def _pay(self, call: Call, invoice_id: str) -> Response:
         invoice = self.get(invoice_id)
-        payment = wire.parse_payment(call.body)
-        outcome = transitions.pay(
-            invoice, amount=payment.amount, payment_id=payment.payment_id, at=call.at
-        )
+        payment = requests.parse_payment(call.body)
+        outcome = apply.capture_payment(invoice, payment, at=call.at)
         self._replace(invoice, outcome.invoice)
         return self._ok(outcome.invoice, outcome.events)
 
@@ -295,44 +295,19 @@ class Book:
 
     # -- the directories --------------------------------------------------------
     def _create_customer(self, call: Call) -> Response:
-        body = _object(call.body)
-        if "id" in body:
-            raise errors.EXTRA_FIELDS.error(field="id", keys="id")
-        if "name" not in body:
-            raise errors.REQUIRED.error(field="name", attribute="name")
+        command = requests.parse_customer(call.body)
         ids = self._ids.fork()
-        customer = resolve_customer(None, "customer", body, self._customers, ids)
-        if customer is None:  # pragma: no cover - a body without "id" always makes one
-            raise errors.REQUIRED.error(field="name", attribute="name")
+        customer = apply.create_customer(command, new_id=ids)
         self._ids = ids
         self._customers[str(customer.id)] = customer
-        return Response(status=200, body=_render_customer(customer, call.at))
+        body = _render_customer(customer, call.at)
+        body["notes"] = dict(command.notes) if command.notes else []
+        return Response(status=200, body=body)
 
     def _create_item(self, call: Call) -> Response:
-        body = _object(call.body)
-        allowed = ("name", "description", "amount", "currency", "active", "unit")
-        extras = [key for key in body if key not in allowed]
-        if extras:
-            raise errors.EXTRA_FIELDS.error(field=extras[0], keys=", ".join(extras))
-        for key in ("name", "amount"):
-            if key not in body:
-                raise errors.REQUIRED.error(field=key, attribute=key)
-        currency = body.get("currency", "INR")
-        if currency is None or currency == "":
-            raise errors.REQUIRED.error(field="currency", attribute="currency")
+        command = requests.parse_item(call.body)
         ids = self._ids.fork()
-        item = Item(
-            id=ids("item"),
-            name=limits.check_text(
-                body["name"], "name", maximum=limits.MAX_NAME_LENGTH, nullable=False
-            )
-            or "",
-            description=limits.check_text(body.get("description"), "description"),
-            amount=limits.check_line_amount(body["amount"], str(currency)),
-            currency=str(currency),
-            active=limits.check_boolean(body.get("active", True), "active"),
-            unit=limits.check_text(body.get("unit"), "unit", maximum=limits.MAX_NAME_LENGTH),
-        )
+        item = apply.create_item(command, id=ids("item"))
         self._ids = ids
         self._items[item.id] = item
         return Response(status=200, body=_render_item(item, call.at))
@@ -414,12 +389,6 @@ class Book:
             for seq in range(high - 1, low - 1, -1)
             if self._ids_by_seq[seq] in self._invoices
         )
-
-
-def _object(value: object) -> Mapping[str, object]:
-    if not v.is_object(value):
-        raise errors.MUST_BE.error(field="body", attribute="body", expected="an object")
-    return value
 
 
 def _render_customer(customer: Customer, at: int) -> dict[str, Any]:

@@ -3,33 +3,77 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import functools
+import os
 import random
 import shlex
+import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NoReturn
 
-from invoicecore import diagram
+from invoicecore import diagram, view
 from invoicecore._version import __version__
 from invoicecore.replay import Replayer
 from invoicecore.server import options as serve_options
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = ["main"]
 
 
+class _WriteFailedError(Exception):
+    """Standard output refused a write: closed, a broken pipe, a full disk."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.errno = error.errno
+        self.strerror = error.strerror or str(error)
+
+
+def _process_edge(run: Callable[[Sequence[str] | None], int]) -> Callable[..., int]:
+    """No traceback ends the process (docs/replay.md, "When the process ends early").
+
+    A closed pipe (``replay ... | head -1``) ends quietly, killed by SIGPIPE as
+    ``git`` and ``ls`` are (the shell reports 141); any other write error
+    prints one line and exits 1; Ctrl-C prints one line and exits 130.
+    """
+
+    @functools.wraps(run)
+    def guarded(argv: Sequence[str] | None = None) -> int:
+        try:
+            code = run(argv)
+            _flush_stdout()  # inside the guard: text another command left buffered
+        except KeyboardInterrupt:
+            _silence_stdout()
+            _say("invoicecore: interrupted")
+            return 130
+        except BrokenPipeError:
+            _die_of_sigpipe()
+        except _WriteFailedError as failure:
+            if failure.errno == errno.EPIPE:
+                _die_of_sigpipe()
+            _silence_stdout()
+            _say(f"invoicecore: cannot write to standard output: {failure.strerror}")
+            return 1
+        return code
+
+    return guarded
+
+
+@_process_edge
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = _parser()
     arguments = parser.parse_args(argv)
     if arguments.command == "states":
-        sys.stdout.write(diagram.render(arguments.format))
+        _write(diagram.render(arguments.format).encode("utf-8"))
         return 0
     if arguments.command == "replay":
-        return _replay(arguments.script)
+        return _replay(arguments.script, format=arguments.format, colour=arguments.color)
     if arguments.command == "fuzz":
         return _fuzz(arguments.against, examples=arguments.examples, seed=arguments.seed)
     if arguments.command == "serve":
@@ -38,29 +82,119 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _replay(script: str) -> int:
-    """Stream the script through a fresh book, one flushed line per call.
+def _replay(script: str, *, format: str | None, colour: str) -> int:
+    """Stream the script through a fresh book, one flushed line (or row) per call.
 
     Lines are read as bytes and split on ``\\n`` alone, the same from a file and
-    from standard input; a line that is not UTF-8 gets its error line.
+    from standard input; a line that is not UTF-8 gets its error line. The
+    format is ``jsonl`` (the protocol) unless asked, or standard output is a
+    terminal: then ``text``, the view for people (``view.py``).
     """
+    name = "standard input" if script == "-" else script
     try:
-        source = sys.stdin.buffer if script == "-" else Path(script).open("rb")  # noqa: SIM115
+        source = _stdin() if script == "-" else Path(script).open("rb")  # noqa: SIM115
     except OSError as error:
-        sys.stderr.write(f"invoicecore replay: cannot read {script}: {error.strerror}\n")
+        _say(f"invoicecore replay: cannot read {name}: {error.strerror}")
         return 2
-    out = sys.stdout.buffer
+    text = (format or ("text" if _is_terminal(sys.stdout) else "jsonl")) == "text"
+    painted = text and _wants_colour(colour, sys.stdout)
     replayer = Replayer()
     try:
+        if text:
+            _write(view.header(colour=painted).encode("utf-8") + b"\n")
         for raw in source:
             line = raw.removesuffix(b"\n").removesuffix(b"\r")
             if line.strip():
-                out.write(replayer.step(line).encode("utf-8") + b"\n")
-                out.flush()
+                response = replayer.step(line)
+                shown = view.row(line, response, colour=painted) if text else response
+                _write(shown.encode("utf-8") + b"\n")
+    except OSError as error:  # reading: writes raise _WriteFailedError
+        _say(f"invoicecore replay: cannot read {name}: {error.strerror}")
+        return 2
     finally:
-        if source is not sys.stdin.buffer:
+        if script != "-":
             source.close()
     return 0
+
+
+def _stdin() -> IO[bytes]:
+    """Standard input as bytes; closed (``<&-``), it is an unreadable file."""
+    if sys.stdin is None:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+    return sys.stdin.buffer
+
+
+def _write(data: bytes) -> None:
+    """Write and flush to standard output, so an interactive pipe sees each line at once."""
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        raise _WriteFailedError(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except OSError as error:
+        raise _WriteFailedError(error) from error
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            raise _WriteFailedError(error) from error
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush cannot fail."""
+    if sys.stdout is None:
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def _die_of_sigpipe() -> NoReturn:
+    """End as ``git`` and ``ls`` do when the reader has gone: killed by SIGPIPE, silently."""
+    _silence_stdout()
+    if hasattr(signal, "SIGPIPE"):  # POSIX; Python ignores it by default, so restore it
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    sys.exit(1)  # where there is no SIGPIPE (Windows), the status Python itself uses
+
+
+def _say(message: str) -> None:
+    """One line on standard error, if there is a standard error to write to."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
+    except OSError:
+        pass
+
+
+def _is_terminal(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _wants_colour(choice: str, stream: IO[str] | None) -> bool:
+    """``--color``, then NO_COLOR (no-color.org), then FORCE_COLOR, then a terminal that can.
+
+    An explicit ``--color always`` or ``never`` wins over the environment, as
+    no-color.org asks of per-invocation options.
+    """
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _is_terminal(stream) and os.environ.get("TERM") != "dumb"
 
 
 def _fuzz(command: str, *, examples: int, seed: int | None) -> int:
@@ -111,7 +245,8 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=sorted(diagram.FORMATS),
         default="text",
-        help="text (default), mermaid, dot (Graphviz) or json (for ports)",
+        help="text (default), svg (the picture in the docs), mermaid, dot (Graphviz) "
+        "or json (for ports)",
     )
     replay = commands.add_parser(
         "replay",
@@ -120,6 +255,20 @@ def _parser() -> argparse.ArgumentParser:
         "in-memory book and print one JSON response line per call (docs/replay.md).",
     )
     replay.add_argument("script", help="the script's path, or - for standard input")
+    replay.add_argument(
+        "--format",
+        choices=["text", "jsonl"],
+        default=None,
+        help="jsonl: the protocol's response lines (the default into a pipe or a file); "
+        "text: one aligned row per call, for people (the default in a terminal)",
+    )
+    replay.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text view: auto (default) when standard output is a terminal "
+        "and NO_COLOR is not set",
+    )
     fuzz = commands.add_parser(
         "fuzz",
         help="compare a port with the reference on generated scripts (testing extra)",

@@ -12,12 +12,14 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from functools import cached_property
+from types import MappingProxyType
 from typing import Final
 
 import attrs
 
 from invoicecore import _validators as v
-from invoicecore import amounts, errors
+from invoicecore import amounts, errors, limits
+from invoicecore.amounts import Tax
 
 __all__ = [
     "INVOICE_TYPE",
@@ -36,9 +38,7 @@ __all__ = [
     "NotificationStatus",
     "Notifications",
     "Order",
-    "RateType",
     "Status",
-    "Tax",
 ]
 
 INVOICE_TYPE: Final = "invoice"
@@ -72,13 +72,6 @@ class Medium(StrEnum):
     EMAIL = "email"
 
 
-class RateType(StrEnum):
-    """How a tax's ``rate`` reads: basis points of the taxable value, or minor units per unit."""
-
-    PERCENTAGE = "percentage"
-    FLAT = "flat"
-
-
 class AddressType(StrEnum):
     """Which of the customer's addresses this is."""
 
@@ -95,39 +88,41 @@ _SCALARS: Final = (str, int, float, bool, type(None))
 class Notes(Mapping[str, NoteValue]):
     """Razorpay's ``notes``: an immutable, hashable, ordered key-value mapping.
 
-    Order is kept because Razorpay echoes notes in the order they were sent.
+    Order is kept because Razorpay echoes notes in the order they were sent,
+    and equality is order- and type-sensitive (``1``, ``1.0`` and ``true``
+    differ) because they render differently. Razorpay's limits hold for every
+    value: at most 15 keys, keys of at most 255 characters, scalar values,
+    strings of at most 512 characters, finite numbers.
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_key")
 
-    _items: dict[str, NoteValue]
+    _items: Mapping[str, NoteValue]
+    _key: tuple[tuple[str, type, NoteValue], ...]
 
     def __init__(
-        self, items: Mapping[str, NoteValue] | Iterable[tuple[str, NoteValue]] = ()
+        self,
+        items: Mapping[str, NoteValue] | Iterable[tuple[str, NoteValue]] = (),
+        *,
+        field: str = "notes",
     ) -> None:
-        pairs: Iterable[object]
-        if isinstance(items, Mapping):
-            pairs = items.items()
-        elif isinstance(items, (list, tuple)):
-            pairs = items
-        else:
-            raise errors.NOTES_NOT_A_DICTIONARY.error(field="notes")
-        data: dict[str, NoteValue] = {}
-        for pair in pairs:
-            if not isinstance(pair, tuple) or len(pair) != 2:  # noqa: PLR2004 - a pair
-                raise errors.NOTES_NOT_A_DICTIONARY.error(field="notes")
-            key, value = pair
-            if not isinstance(key, str):
-                raise errors.NOTES_NOT_A_DICTIONARY.error(field="notes")
-            if not isinstance(value, _SCALARS):
-                raise errors.NOTES_VALUE_NOT_SCALAR.error(field="notes")
+        source: object = items
+        if isinstance(items, (list, tuple)) and items:
+            for pair in items:
+                if not isinstance(pair, tuple) or len(pair) != 2:  # noqa: PLR2004 - a pair
+                    raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
+            source = dict(items)
+        data = limits.check_notes(source, field)  # the one home of Razorpay's notes rules
+        for value in data.values():
             if isinstance(value, float) and not math.isfinite(value):
                 # NaN is not JSON and is not even equal to itself.
                 raise errors.MUST_BE.error(
-                    field="notes", attribute="notes value", expected="a finite number"
+                    field=field, attribute="notes value", expected="a finite number"
                 )
-            data[key] = value
-        object.__setattr__(self, "_items", data)
+        # A read-only view: nothing reaches the dict behind it, so no caller can
+        # change a value that is hashed and shared.
+        object.__setattr__(self, "_items", MappingProxyType(data))
+        object.__setattr__(self, "_key", tuple((k, type(x), x) for k, x in data.items()))
 
     def __getitem__(self, key: str) -> NoteValue:
         return self._items[key]
@@ -139,17 +134,20 @@ class Notes(Mapping[str, NoteValue]):
         return len(self._items)
 
     def __hash__(self) -> int:
-        return hash(frozenset(self._items.items()))
+        return hash(self._key)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Notes):
-            return self._items == other._items
+            return self._key == other._key
         return NotImplemented
 
     def __repr__(self) -> str:
-        return f"Notes({self._items!r})"
+        return f"Notes({dict(self._items)!r})"
 
     def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
         raise attrs.exceptions.FrozenInstanceError
 
     def __reduce__(self) -> tuple[type[Notes], tuple[tuple[tuple[str, NoteValue], ...]]]:
@@ -158,10 +156,6 @@ class Notes(Mapping[str, NoteValue]):
 
 def _to_address_type(value: object) -> AddressType:
     return v.to_enum(AddressType, value, "type")
-
-
-def _to_rate_type(value: object) -> RateType:
-    return v.to_enum(RateType, value, "rate_type")
 
 
 def _to_status(value: object) -> Status:
@@ -180,6 +174,9 @@ def _notes(value: object) -> Notes:
     return value if isinstance(value, Notes) else Notes(value)  # type: ignore[arg-type]
 
 
+_ADDRESS_TEXT: Final = v.text(maximum=limits.MAX_ADDRESS_LENGTH)
+
+
 @attrs.frozen(kw_only=True)
 class Address:
     """A customer address as Razorpay renders it (``country`` in lowercase ISO-2)."""
@@ -187,12 +184,12 @@ class Address:
     id: str | None = attrs.field(default=None, validator=v.optional_string)
     type: AddressType = attrs.field(converter=_to_address_type)
     primary: bool = attrs.field(default=True, validator=v.boolean)
-    line1: str | None = attrs.field(default=None, validator=v.optional_string)
-    line2: str | None = attrs.field(default=None, validator=v.optional_string)
-    zipcode: str | None = attrs.field(default=None, validator=v.optional_string)
-    city: str | None = attrs.field(default=None, validator=v.optional_string)
-    state: str | None = attrs.field(default=None, validator=v.optional_string)
-    country: str | None = attrs.field(default=None, validator=v.optional_string)
+    line1: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
+    line2: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
+    zipcode: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
+    city: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
+    state: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
+    country: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
 
 
 def _address_of_type(kind: AddressType) -> Callable[..., None]:
@@ -217,32 +214,20 @@ class Customer:
     """
 
     id: str | None = attrs.field(default=None, validator=v.optional_string)
-    name: str | None = attrs.field(default=None, validator=v.optional_string)
-    email: str | None = attrs.field(default=None, validator=v.optional_string)
-    contact: str | None = attrs.field(default=None, validator=v.optional_string)
-    gstin: str | None = attrs.field(default=None, validator=v.optional_string)
+    name: str | None = attrs.field(
+        default=None, validator=v.text(maximum=limits.MAX_CUSTOMER_NAME_LENGTH)
+    )
+    email: str | None = attrs.field(default=None, validator=v.text(maximum=limits.MAX_EMAIL_LENGTH))
+    contact: str | None = attrs.field(
+        default=None, validator=v.text(maximum=limits.MAX_CONTACT_LENGTH)
+    )
+    gstin: str | None = attrs.field(default=None, validator=v.text(maximum=limits.MAX_GSTIN_LENGTH))
     billing_address: Address | None = attrs.field(
         default=None, validator=_address_of_type(AddressType.BILLING)
     )
     shipping_address: Address | None = attrs.field(
         default=None, validator=_address_of_type(AddressType.SHIPPING)
     )
-
-
-@attrs.frozen(kw_only=True)
-class Tax:
-    """One tax of a line item.
-
-    ``rate`` is in basis points for percentage taxes (1000 is 10 %) and in
-    minor units per unit of quantity for flat taxes (decisions.md).
-    """
-
-    tax_id: str | None = attrs.field(default=None, validator=v.optional_string)
-    name: str = attrs.field(validator=v.string)
-    rate: int = attrs.field(validator=v.integer())
-    rate_type: RateType = attrs.field(default=RateType.PERCENTAGE, converter=_to_rate_type)
-    group_id: str | None = attrs.field(default=None, validator=v.optional_string)
-    group_name: str | None = attrs.field(default=None, validator=v.optional_string)
 
 
 @attrs.frozen(kw_only=True)
@@ -279,16 +264,22 @@ class LineItem:
     item_id: str | None = attrs.field(default=None, validator=v.optional_string)
     ref_id: str | None = attrs.field(default=None, validator=v.optional_string)
     ref_type: str | None = attrs.field(default=None, validator=v.optional_string)
-    name: str = attrs.field(validator=v.string)
-    description: str | None = attrs.field(default=None, validator=v.optional_string)
+    name: str = attrs.field(validator=v.text(maximum=limits.MAX_NAME_LENGTH, optional=False))
+    description: str | None = attrs.field(
+        default=None, validator=v.text(maximum=limits.MAX_TEXT_LENGTH)
+    )
     amount: int = attrs.field(validator=v.integer())
     currency: str = attrs.field(default="INR")
     type: str = attrs.field(default=LINE_ITEM_TYPE, validator=v.string)
     tax_inclusive: bool = attrs.field(default=False, validator=v.boolean)
-    hsn_code: str | None = attrs.field(default=None, validator=v.optional_string)
-    sac_code: str | None = attrs.field(default=None, validator=v.optional_string)
+    hsn_code: str | None = attrs.field(
+        default=None, validator=v.text(maximum=limits.MAX_CODE_LENGTH)
+    )
+    sac_code: str | None = attrs.field(
+        default=None, validator=v.text(maximum=limits.MAX_CODE_LENGTH)
+    )
     tax_rate: int | None = attrs.field(default=None, validator=v.optional_integer())
-    unit: str | None = attrs.field(default=None, validator=v.optional_string)
+    unit: str | None = attrs.field(default=None, validator=v.text(maximum=limits.MAX_NAME_LENGTH))
     quantity: int = attrs.field(default=1, validator=v.integer(minimum=1, maximum=v.MAX_QUANTITY))
     taxes: tuple[Tax, ...] = attrs.field(default=(), validator=v.tuple_of(Tax, "Tax"))
 
@@ -297,16 +288,31 @@ class LineItem:
         amounts.get_currency(value)
 
     def __attrs_post_init__(self) -> None:
+        if v.blank(self.name):
+            raise errors.REQUIRED.error(field="name", attribute="name")
         if self.hsn_code is not None and self.sac_code is not None:
             raise errors.HSN_AND_SAC_CODE.error(field="hsn_code")
+        currency = amounts.CURRENCIES[self.currency]
+        if self.amount < currency.minimum_amount:
+            raise errors.AMOUNT_BELOW_MINIMUM.error(
+                field="amount", minimum=currency.format(currency.minimum_amount)
+            )
         if self.amount * self.quantity > v.MAX_AMOUNT:
             raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
+        if len(self.taxes) > limits.MAX_TAXES:
+            raise errors.TOO_MANY_ELEMENTS.error(
+                field="taxes", attribute="taxes", maximum=limits.MAX_TAXES
+            )
         if self.tax_inclusive and self.taxes:
             exact = amounts.inclusive_taxable_exact(
                 self.amount * self.quantity, self.quantity, self.taxes
             )
             if amounts.round_half_away_from_zero(exact) <= 0:
                 raise errors.TAXES_EXCEED_GROSS.error(field="taxes")
+        if self.taxes:
+            totals = self.totals
+            if max(totals.tax_amount, totals.net_amount) > v.MAX_AMOUNT:
+                raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
 
     @cached_property
     def totals(self) -> amounts.LineTotals:
@@ -365,10 +371,16 @@ class Notifications:
 class Details:
     """What the merchant writes on the invoice, apart from customer and lines."""
 
-    receipt: str | None = attrs.field(default=None, validator=v.optional_string)
-    description: str | None = attrs.field(default=None, validator=v.optional_string)
-    terms: str | None = attrs.field(default=None, validator=v.optional_string)
-    comment: str | None = attrs.field(default=None, validator=v.optional_string)
+    receipt: str | None = attrs.field(
+        default=None, validator=v.text(minimum=1, maximum=limits.MAX_RECEIPT_LENGTH)
+    )
+    description: str | None = attrs.field(
+        default=None, validator=v.text(maximum=limits.MAX_TEXT_LENGTH)
+    )
+    terms: str | None = attrs.field(default=None, validator=v.text(maximum=limits.MAX_TEXT_LENGTH))
+    comment: str | None = attrs.field(
+        default=None, validator=v.text(maximum=limits.MAX_TEXT_LENGTH)
+    )
     notes: Notes = attrs.field(factory=Notes, converter=_notes)
     date: int | None = attrs.field(default=None, validator=v.optional_integer())
     expire_by: int | None = attrs.field(default=None, validator=v.optional_integer())
@@ -413,9 +425,47 @@ class Invoice:
         amounts.get_currency(value)
 
     def __attrs_post_init__(self) -> None:
-        for line in self.line_items:
+        lines = self.line_items
+        if len(lines) > limits.MAX_LINE_ITEMS:
+            raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
+        for line in lines:
             if line.currency != self.currency:
                 raise errors.CURRENCY_MISMATCH.error(field="currency")
+        if len({line.id for line in lines}) != len(lines):
+            raise errors.INVARIANT_VIOLATION.error(
+                field="line_items", problem="a line item id appears twice"
+            )
+        if lines:
+            totals = self.totals
+            if max(totals.gross_amount or 0, totals.amount or 0, totals.tax_amount or 0) > (
+                v.MAX_AMOUNT
+            ):
+                raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
+        lifecycle = self.lifecycle
+        issued_at = lifecycle.issued_at
+        start = self.created_at if issued_at is None else issued_at
+        if issued_at is not None and issued_at < self.created_at:
+            raise _out_of_order("issued_at", "created_at")
+        for name in ("paid_at", "cancelled_at", "expired_at"):
+            moment = getattr(lifecycle, name)
+            if moment is not None and moment < start:
+                raise _out_of_order(name, "issued_at" if issued_at is not None else "created_at")
+
+    @property
+    def last_changed_at(self) -> int:
+        """The latest timestamp the invoice records: an operation may not come before it."""
+        lifecycle = self.lifecycle
+        return max(
+            moment
+            for moment in (
+                self.created_at,
+                lifecycle.issued_at,
+                lifecycle.paid_at,
+                lifecycle.cancelled_at,
+                lifecycle.expired_at,
+            )
+            if moment is not None
+        )
 
     # -- derived figures ---------------------------------------------------
     @cached_property
@@ -493,3 +543,7 @@ class Invoice:
     @property
     def notes(self) -> Notes:
         return self.details.notes
+
+
+def _out_of_order(later: str, earlier: str) -> errors.InvoiceError:
+    return errors.INVARIANT_VIOLATION.error(field=later, problem=f"{later} is before {earlier}")

@@ -7,7 +7,8 @@ has no text for a rule this library adds, the message says so with
 
 from __future__ import annotations
 
-from typing import Final, Literal
+import string
+from typing import ClassVar, Final, Literal
 
 import attrs
 
@@ -16,13 +17,17 @@ __all__ = [
     "AMOUNT_EXCEEDS_MAXIMUM",
     "AMOUNT_NOT_FOR_INVOICE",
     "AMOUNT_REQUIRED",
+    "AT_BEFORE_LAST_CHANGE",
     "CLOCK_WENT_BACK",
     "CONTACT_MISSING",
     "CURRENCY_MISMATCH",
     "CUSTOMER_REQUIRED",
     "EITHER_CUSTOMER",
     "EMAIL_MISSING",
+    "EMBEDDER_ARGUMENT_MISSING",
+    "EMBEDDER_ID_COLLISION",
     "ENTITY_INCONSISTENT",
+    "EVENT_UNKNOWN",
     "EXPIRE_BY_TOO_SOON",
     "EXTRA_FIELDS",
     "FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE",
@@ -30,6 +35,7 @@ __all__ = [
     "ID_DOES_NOT_EXIST",
     "INVALID_MEDIUM",
     "INVALID_SELECTION",
+    "INVARIANT_VIOLATION",
     "ITEM_INACTIVE",
     "ITEM_WRONG_TYPE",
     "LINE_ITEMS_EMPTY",
@@ -38,6 +44,7 @@ __all__ = [
     "MAX_LENGTH",
     "MAX_VALUE",
     "MESSAGES",
+    "MESSAGE_PARAMETER_MISSING",
     "MIN_LENGTH",
     "MIN_VALUE",
     "MUST_BE",
@@ -56,17 +63,26 @@ __all__ = [
     "OPERATION_NOT_ALLOWED",
     "PAYMENT_AMOUNT_MISMATCH",
     "PAYMENT_EXCEEDS_AMOUNT_DUE",
+    "PAYMENT_ID_CAPTURED",
     "RECEIPT_NOT_UNIQUE",
     "REQUIRED",
+    "STORED_ENTITY_CORRUPT",
+    "TABLE_INCOMPLETE",
     "TAXES_EXCEED_GROSS",
     "TOO_MANY_ELEMENTS",
     "TOO_MANY_LINE_ITEMS",
     "URL_NOT_FOUND",
+    "CorruptEntityError",
+    "EmbedderError",
     "InvalidRequestError",
+    "InvariantViolation",
     "InvoiceError",
     "Message",
+    "MessageParameterError",
     "NotFoundError",
     "OperationNotAllowedError",
+    "TableIncompleteError",
+    "http_status",
 ]
 
 
@@ -80,7 +96,11 @@ class InvoiceError(Exception):
             or ``None`` where Razorpay names none.
         code: a stable UPPER_SNAKE name of the message; never reused, so that
             services and ports can branch on it instead of on English text.
+        http_status: the HTTP status a service should answer with (a class
+            attribute; ``http_status(error)`` also knows the per-code 404).
     """
+
+    http_status: ClassVar[int] = 400
 
     def __init__(self, description: str, field: str | None = None, code: str = "") -> None:
         # All arguments go to Exception so that pickle and copy round-trip.
@@ -120,15 +140,40 @@ class OperationNotAllowedError(InvoiceError):
 
 
 class NotFoundError(InvoiceError):
-    """The id names nothing this invoice (or book) holds."""
+    """The id names nothing this invoice (or book) holds.
+
+    Razorpay answers 400 for an unknown id; only an unknown URL is a 404
+    (``http_status`` knows it by its code).
+    """
+
+
+class EmbedderError(InvoiceError):
+    """A mistake of the program embedding invoicecore, not of its client.
+
+    A missing id source or order id when an update issues, an id source that
+    gives an id already in use: no request can fix these, so a service answers
+    500 and logs it. Not a ``ValueError``, so ``except ValueError`` handlers of
+    client input never swallow it.
+    """
+
+    http_status: ClassVar[int] = 500
+
+
+class CorruptEntityError(InvoiceError):
+    """A stored entity or event failed to load: the store holds what invoicecore never wrote.
+
+    Raised by loaders reading an embedder's own storage (an outbox row, a stored
+    invoice); a service answers 500, since the client sent nothing wrong.
+    """
+
+    http_status: ClassVar[int] = 500
 
 
 Source = Literal["razorpay", "invoicecore"]
 
 
-class _Params(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+class InvariantViolation(InvoiceError):  # noqa: N818 - the public name since 0.1
+    """An invoice that no sequence of transitions could have produced."""
 
 
 @attrs.frozen(kw_only=True)
@@ -145,13 +190,55 @@ class Message:
     kind: type[InvoiceError]
     source: Source = "razorpay"
 
+    @property
+    def parameters(self) -> frozenset[str]:
+        """The names the template needs (``{status}`` -> ``"status"``)."""
+        return _parameters(self.template)
+
     def format(self, **params: object) -> str:
-        """The description with its fields filled in; a field not given stays as ``{name}``."""
-        return self.template.format_map(_Params(params))
+        """The description with its fields filled in.
+
+        A missing parameter is the library's own mistake, never the client's,
+        and must not leave ``{status}`` in a message a client reads: it raises
+        ``MessageParameterError`` naming the message and the parameter.
+        """
+        missing = self.parameters.difference(params)
+        if missing:
+            raise MESSAGE_PARAMETER_MISSING.error(
+                field=None, code=self.code, names=", ".join(sorted(missing))
+            )
+        return self.template.format_map(params)
+
+    def describe(self, **params: object) -> str:
+        """The template with the given parameters filled in and the rest left as ``{name}``.
+
+        For documentation and tables that show a rule (``The amount must be
+        atleast {minimum}``), never for an error a client reads: ``format``
+        refuses a missing parameter.
+        """
+        return self.template.format_map(
+            {**{name: "{" + name + "}" for name in self.parameters}, **params}
+        )
 
     def error(self, *, field: str | None = None, **params: object) -> InvoiceError:
         """A ready-to-raise error of this message's kind."""
         return self.kind(self.format(**params), field, self.code)
+
+
+class MessageParameterError(InvoiceError):
+    """A message was formatted without one of its parameters: a bug in the caller."""
+
+    http_status: ClassVar[int] = 500
+
+
+class TableIncompleteError(InvoiceError):
+    """A rules table lacks a row for a status or an operation: a bug in the library."""
+
+    http_status: ClassVar[int] = 500
+
+
+def _parameters(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def _message(
@@ -189,6 +276,31 @@ NOTIFICATION_NOT_PENDING: Final = _message(
 )
 ID_DOES_NOT_EXIST: Final = _message(
     "ID_DOES_NOT_EXIST", "The id provided does not exist", NotFoundError
+)
+
+AT_BEFORE_LAST_CHANGE: Final = _message(
+    "AT_BEFORE_LAST_CHANGE",
+    "The at may not be before the invoice's last change ({last}).",
+    OperationNotAllowedError,
+    "invoicecore",
+)
+INVARIANT_VIOLATION: Final = _message(
+    "INVARIANT_VIOLATION",
+    "The invoice breaks an invariant: {problem}.",
+    InvariantViolation,
+    "invoicecore",
+)
+TABLE_INCOMPLETE: Final = _message(
+    "TABLE_INCOMPLETE",
+    "The {table} table has no row for {missing}.",
+    TableIncompleteError,
+    "invoicecore",
+)
+MESSAGE_PARAMETER_MISSING: Final = _message(
+    "MESSAGE_PARAMETER_MISSING",
+    "The message {code} was formatted without {names}.",
+    MessageParameterError,
+    "invoicecore",
 )
 
 # -- issue validation ---------------------------------------------------------
@@ -271,6 +383,32 @@ CLOCK_WENT_BACK: Final = _message(
     source="invoicecore",
 )
 
+# -- errors that are not the client's (decisions.md, second set) ------------------
+EMBEDDER_ARGUMENT_MISSING: Final = _message(
+    "EMBEDDER_ARGUMENT_MISSING",
+    "The embedding program must pass {argument} for this call.",
+    EmbedderError,
+    "invoicecore",
+)
+EMBEDDER_ID_COLLISION: Final = _message(
+    "EMBEDDER_ID_COLLISION",
+    "The id source gave {id}, which is already in use.",
+    EmbedderError,
+    "invoicecore",
+)
+STORED_ENTITY_CORRUPT: Final = _message(
+    "STORED_ENTITY_CORRUPT",
+    "The stored {entity} could not be loaded: {reason}",
+    CorruptEntityError,
+    "invoicecore",
+)
+EVENT_UNKNOWN: Final = _message(
+    "EVENT_UNKNOWN",
+    "The stored event names no known event: {name}.",
+    CorruptEntityError,
+    "invoicecore",
+)
+
 # -- payments -------------------------------------------------------------------
 PAYMENT_AMOUNT_MISMATCH: Final = _message(
     "PAYMENT_AMOUNT_MISMATCH",
@@ -279,6 +417,9 @@ PAYMENT_AMOUNT_MISMATCH: Final = _message(
 )
 PAYMENT_EXCEEDS_AMOUNT_DUE: Final = _message(
     "PAYMENT_EXCEEDS_AMOUNT_DUE", "Payment amount is greater than the amount due for order"
+)
+PAYMENT_ID_CAPTURED: Final = _message(
+    "PAYMENT_ID_CAPTURED", "The payment id has already been captured.", source="invoicecore"
 )
 
 # -- notifications ----------------------------------------------------------------
@@ -318,6 +459,21 @@ MAX_LENGTH: Final = _message(
     "MAX_LENGTH", "The {attribute} may not be greater than {maximum} characters."
 )
 INVALID_SELECTION: Final = _message("INVALID_SELECTION", "The selected {attribute} is invalid.")
+
+_NOT_FOUND_STATUS: Final = 404
+_STATUS_BY_CODE: Final = {URL_NOT_FOUND.code: _NOT_FOUND_STATUS}
+
+
+def http_status(error: InvoiceError) -> int:
+    """The HTTP status a service should answer ``error`` with, as Razorpay and the replay do.
+
+    400 for every client error (an unknown id included, as on Razorpay), 404 for
+    an unknown URL, 500 for ``EmbedderError`` and ``CorruptEntityError``.
+    """
+    if not isinstance(error, InvoiceError):
+        raise MUST_BE.error(field="error", attribute="error", expected="an InvoiceError")
+    return _STATUS_BY_CODE.get(error.code, type(error).http_status)
+
 
 MESSAGES: Final[tuple[Message, ...]] = tuple(
     value for name, value in sorted(globals().items()) if isinstance(value, Message)

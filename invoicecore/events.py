@@ -1,20 +1,32 @@
-"""Domain events: what a transition caused, in the past tense.
+"""Domain events: what a transition caused, in the past tense, ready for an outbox.
 
 Names follow Razorpay's webhooks where one exists (``invoice.paid``,
 ``invoice.partially_paid``, ``invoice.expired``); the others use the same
 ``invoice.<what happened>`` form. Each event carries what changed, so a
-service can publish it, log it or fold it.
+service can publish it, log it or fold it. ``to_dict`` and ``from_dict`` turn
+an event into JSON-ready data and back (a registry by ``name``); ``with_ids``
+stamps the deterministic ids an outbox row needs (see ``docs/events.md``).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from enum import Enum
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
+from invoicecore import errors
 from invoicecore.entities import Medium, Status
 
+if TYPE_CHECKING:
+    from invoicecore.entities import Invoice
+
 __all__ = [
+    "EVENT_ID_PREFIX",
+    "EVENT_TYPES",
     "Event",
     "InvoiceCancelled",
     "InvoiceCreated",
@@ -26,15 +38,45 @@ __all__ = [
     "InvoiceUpdated",
     "NotificationRequested",
     "NotificationSent",
+    "changed_values",
+    "from_dict",
+    "to_dict",
+    "with_ids",
 ]
+
+EVENT_ID_PREFIX: Final = "evt"
+"""The prefix ``with_ids`` asks the id source for (Razorpay's event ids read ``evt_...``)."""
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _json_object(value: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(value)
 
 
 @attrs.frozen(kw_only=True)
 class _InvoiceEvent:
-    """What every event carries: the invoice and when it happened (epoch seconds)."""
+    """What every event carries: the invoice, when it happened (epoch seconds), an id.
 
+    ``id`` is ``None`` when a transition makes the event; the book stamps one
+    from its id source (``with_ids``) once the call has succeeded, so a failed
+    call spends no event id.
+    """
+
+    name: ClassVar[str]
     invoice_id: str
     at: int
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: ``name``, ``id``, then the fields; enums as their values."""
+        data: dict[str, Any] = {"name": self.name, "id": self.id}
+        for field in attrs.fields(type(self)):
+            if field.name != "id":
+                data[field.name] = _plain(getattr(self, field.name))
+        return data
 
 
 @attrs.frozen(kw_only=True)
@@ -60,10 +102,18 @@ class InvoiceCreated(_InvoiceEvent):
 
 @attrs.frozen(kw_only=True)
 class InvoiceUpdated(_InvoiceEvent):
-    """An update was applied; ``keys`` are the request's keys, in request order."""
+    """An update was applied.
+
+    ``keys`` are the request's keys, in request order. ``changes`` maps each
+    key of the invoice entity whose rendered value the update changed to its
+    new value, JSON-ready and in the entity's key order (``notes`` gives the new
+    notes, ``line_items`` the new rows, and derived figures such as ``amount``
+    appear when they moved). Treat it as read-only.
+    """
 
     name: ClassVar[str] = "invoice.updated"
-    keys: tuple[str, ...]
+    keys: tuple[str, ...] = attrs.field(converter=_strings)
+    changes: Mapping[str, Any] = attrs.field(factory=dict, converter=_json_object, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -129,3 +179,131 @@ Event = (
     | NotificationSent
 )
 """Any domain event."""
+
+
+EVENT_TYPES: Final[Mapping[str, type[Event]]] = MappingProxyType(
+    {cls.name: cls for cls in typing.get_args(Event)}
+)
+"""Every event class by its ``name``: the registry ``from_dict`` reads."""
+
+_ENUM_FIELDS: Final[Mapping[str, type[Enum]]] = MappingProxyType(
+    {"status": Status, "medium": Medium}
+)
+
+
+def to_dict(event: Event) -> dict[str, Any]:
+    """``event.to_dict()``: JSON-ready data for an outbox row or a log line."""
+    if not isinstance(event, _InvoiceEvent):
+        raise errors.MUST_BE.error(field="event", attribute="event", expected="an Event")
+    return event.to_dict()
+
+
+def from_dict(data: Mapping[str, Any]) -> Event:
+    """The event ``to_dict`` gave, enums restored; bad data is a ``CorruptEntityError``.
+
+    An outbox row is the embedder's own storage, so a row that does not load is
+    not the client's mistake: an unknown ``name`` raises ``EVENT_UNKNOWN``, a
+    missing, extra or mistyped field ``STORED_ENTITY_CORRUPT``.
+    """
+    if not isinstance(data, Mapping):
+        raise errors.STORED_ENTITY_CORRUPT.error(
+            field="event", entity="event", reason="it is not an object."
+        )
+    name = data.get("name")
+    cls = EVENT_TYPES.get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise errors.EVENT_UNKNOWN.error(field="name", name=repr(name)[:80])
+    fields = {field.name for field in attrs.fields(cls)}
+    extras = [key for key in data if key != "name" and key not in fields]
+    if extras:
+        raise errors.STORED_ENTITY_CORRUPT.error(
+            field=str(extras[0]), entity=name, reason=f"unknown field {str(extras[0])[:80]!r}."
+        )
+    values = {key: value for key, value in data.items() if key != "name"}
+    shapes = (("keys", (list, tuple)), ("changes", (Mapping,)))
+    for key, shape in shapes:
+        if key in values and not isinstance(values[key], shape):
+            raise errors.STORED_ENTITY_CORRUPT.error(
+                field=key, entity=name, reason=f"{key} has the wrong type."
+            )
+    try:
+        for key, enum in _ENUM_FIELDS.items():
+            if key in values:
+                values[key] = enum(values[key])
+        event = cls(**values)
+    except (TypeError, ValueError) as error:
+        raise errors.STORED_ENTITY_CORRUPT.error(
+            field=None, entity=name, reason=f"{type(error).__name__}."
+        ) from None
+    _check_types(event)
+    return event
+
+
+def with_ids(events: Iterable[Event], new_id: Callable[[str], str]) -> tuple[Event, ...]:
+    """``events`` with ids from ``new_id("evt")``, one call per event, in order.
+
+    Pure: the ids are whatever the embedder's id source gives, so a counter
+    source makes them deterministic. Call it after the call has succeeded.
+    """
+    if not callable(new_id):
+        raise errors.EMBEDDER_ARGUMENT_MISSING.error(field="new_id", argument="an id source")
+    if not isinstance(events, Iterable):
+        raise errors.MUST_BE.error(field="events", attribute="events", expected="Events")
+    stamped = []
+    for event in events:
+        if not isinstance(event, _InvoiceEvent):
+            raise errors.MUST_BE.error(field="events", attribute="events", expected="Events")
+        event_id: object = new_id(EVENT_ID_PREFIX)
+        if type(event_id) is not str or not event_id:
+            raise errors.EMBEDDER_ARGUMENT_MISSING.error(
+                field="new_id", argument="an id source that gives non-empty strings"
+            )
+        stamped.append(attrs.evolve(event, id=event_id))
+    return tuple(stamped)
+
+
+def changed_values(before: Invoice, after: Invoice) -> dict[str, Any]:
+    """The entity keys whose rendered value differs, with ``after``'s values, in entity order."""
+    from invoicecore import wire  # noqa: PLC0415 - wire imports the transitions that import us
+
+    old = wire.render_invoice(before)
+    new = wire.render_invoice(after)
+    return {key: value for key, value in new.items() if old[key] != value}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+_FIELD_TYPES: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
+    {
+        "invoice_id": (str,),
+        "at": (int,),
+        "id": (str, type(None)),
+        "payment_id": (str,),
+        "payment_amount": (int,),
+        "amount_paid": (int,),
+        "amount_due": (int,),
+        "order_id": (str,),
+        "short_url": (str,),
+    }
+)
+
+
+def _check_types(event: Event) -> None:
+    for field in attrs.fields(type(event)):
+        value = getattr(event, field.name)
+        expected = _FIELD_TYPES.get(field.name)
+        bad = (expected is not None and (type(value) not in expected)) or (
+            field.name == "keys" and not all(isinstance(key, str) for key in value)
+        )
+        if bad:
+            raise errors.STORED_ENTITY_CORRUPT.error(
+                field=field.name, entity=event.name, reason=f"{field.name} has the wrong type."
+            )

@@ -20,7 +20,7 @@ from invoicecore.strategies import call_scripts
 if TYPE_CHECKING:
     from random import Random  # noqa: TID251 - a type only: cli.py passes the generator in
 
-__all__ = ["Difference", "PortRunner", "find_difference", "side_by_side"]
+__all__ = ["Difference", "PortRunner", "find_difference", "reference_output", "side_by_side"]
 
 PortRunner = Callable[[Sequence[str]], Sequence[str]]
 """Runs a script (lines without newlines) through a port; returns its output lines."""

@@ -1,31 +1,46 @@
 """The limits Razorpay puts on request values, one checker per kind of value.
 
-Every path that sets a value (create, update, the line-item patch) checks it
-here, so a limit and its message live in one place.
+Every limit constant lives here, and every path that sets a value (the
+request tables, the entities, the line-item patch) checks it here, so a limit
+and its message live in one place. A leaf module: it imports only ``errors``
+and ``_validators``, so anything may import it without a cycle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, Protocol
 
 from invoicecore import _validators as v
-from invoicecore import amounts, errors
-from invoicecore.entities import Notes, NoteValue
+from invoicecore import errors
 
 __all__ = [
+    "FETCH_DEFAULT_COUNT",
+    "FETCH_MAX_COUNT",
+    "MAX_ADDRESS_LENGTH",
+    "MAX_AMOUNT",
+    "MAX_CODE_LENGTH",
     "MAX_CONTACT_LENGTH",
     "MAX_CUSTOMER_NAME_LENGTH",
     "MAX_EMAIL_LENGTH",
+    "MAX_EXTRA_KEYS_LISTED",
+    "MAX_EXTRA_KEY_LENGTH",
+    "MAX_FILTER_LENGTH",
+    "MAX_GSTIN_LENGTH",
+    "MAX_IDEMPOTENCY_KEY_LENGTH",
     "MAX_LINE_ITEMS",
     "MAX_NAME_LENGTH",
     "MAX_NOTES",
     "MAX_NOTES_KEY_LENGTH",
     "MAX_NOTES_VALUE_LENGTH",
+    "MAX_PAYMENT_ID_LENGTH",
+    "MAX_QUANTITY",
+    "MAX_QUERY_INTEGER_DIGITS",
     "MAX_RECEIPT_LENGTH",
     "MAX_TAXES",
     "MAX_TEXT_LENGTH",
     "MIN_EXPIRY_SECONDS",
+    "MinimumAmount",
     "check_boolean",
     "check_expire_by",
     "check_line_amount",
@@ -33,6 +48,7 @@ __all__ = [
     "check_optional_integer",
     "check_receipt",
     "check_text",
+    "refuse_extras",
 ]
 
 MAX_LINE_ITEMS: Final = 50
@@ -54,6 +70,32 @@ MAX_GSTIN_LENGTH: Final = 15
 MAX_ADDRESS_LENGTH: Final = 255
 MIN_EXPIRY_SECONDS: Final = 900
 """``expire_by`` must be at least this far after the current time (15 minutes)."""
+MAX_AMOUNT: Final = v.MAX_AMOUNT
+"""The largest amount (and integer request value) in minor units: 10^12."""
+MAX_QUANTITY: Final = v.MAX_QUANTITY
+"""The largest quantity of one line item."""
+MAX_IDEMPOTENCY_KEY_LENGTH: Final = 255
+MAX_FILTER_LENGTH: Final = 40
+"""A fetch query's ``payment_id``, ``receipt`` and ``customer_id`` filters."""
+MAX_PAYMENT_ID_LENGTH: Final = 40
+"""A captured payment's id: 1 to 40 printable ASCII characters."""
+MAX_QUERY_INTEGER_DIGITS: Final = 20
+"""A query integer sent as a string: longer strings are refused by their length alone."""
+FETCH_DEFAULT_COUNT: Final = 10
+FETCH_MAX_COUNT: Final = 100
+MAX_EXTRA_KEYS_LISTED: Final = 16
+"""The extra-field message lists at most this many keys, then ``, ...``."""
+MAX_EXTRA_KEY_LENGTH: Final = v.MAX_ECHO
+"""Each listed extra key is cut to this many characters, then ``...``."""
+
+
+class MinimumAmount(Protocol):
+    """What ``check_line_amount`` needs of a currency (``amounts.Currency`` has it)."""
+
+    @property
+    def minimum_amount(self) -> int: ...
+
+    def format(self, amount: int) -> str: ...
 
 
 def check_text(
@@ -79,6 +121,7 @@ def check_receipt(value: object, field: str = "receipt") -> str | None:
 
 
 def check_boolean(value: object, field: str) -> bool:
+    """Exactly ``True`` or ``False`` (the typed API; the wire also takes ``0``/``1``)."""
     if type(value) is not bool:
         raise errors.MUST_BE_BOOLEAN.error(field=field, attribute=v.attribute_label(field))
     return value
@@ -99,10 +142,13 @@ def check_expire_by(value: object, at: int, field: str = "expire_by") -> int | N
     return expire_by
 
 
-def check_line_amount(value: object, currency: str, field: str = "amount") -> int:
-    """An int of at least the currency's minimum: ``The amount must be atleast INR 1.00``."""
+def check_line_amount(value: object, currency: MinimumAmount, field: str = "amount") -> int:
+    """An int of at least the currency's minimum: ``The amount must be atleast INR 1.00``.
+
+    ``currency`` is an ``amounts.Currency`` (``amounts.get_currency(code)``).
+    """
     amount = v.check_integer(value, field)
-    found = amounts.get_currency(currency)
+    found = currency
     if amount < found.minimum_amount:
         raise errors.AMOUNT_BELOW_MINIMUM.error(
             field=field, minimum=found.format(found.minimum_amount)
@@ -110,8 +156,12 @@ def check_line_amount(value: object, currency: str, field: str = "amount") -> in
     return amount
 
 
-def check_notes(value: object, field: str = "notes") -> Notes:
-    """Razorpay's notes rules: at most 15 scalar values, keys <= 255, string values <= 512."""
+def check_notes(value: object, field: str = "notes") -> dict[str, object]:
+    """Razorpay's notes rules: at most 15 scalar values, keys <= 255, string values <= 512.
+
+    The one place the notes rules are written (invoice notes, customer notes);
+    ``entities.Notes`` (built from the result) adds only its own invariants.
+    """
     items: Mapping[object, object]
     if isinstance(value, Mapping):
         items = value
@@ -121,7 +171,7 @@ def check_notes(value: object, field: str = "notes") -> Notes:
         raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
     if len(items) > MAX_NOTES:
         raise errors.NOTES_TOO_MANY_KEYS.error(field=field)
-    checked: dict[str, NoteValue] = {}
+    checked: dict[str, object] = {}
     for key, note in items.items():
         if not isinstance(key, str):
             raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
@@ -132,4 +182,49 @@ def check_notes(value: object, field: str = "notes") -> Notes:
         if isinstance(note, str) and len(note) > MAX_NOTES_VALUE_LENGTH:
             raise errors.NOTES_VALUE_TOO_LONG.error(field=field)
         checked[key] = note
-    return Notes(checked)  # refuses non-finite numbers
+    return checked
+
+
+def refuse_extras(
+    body: Mapping[str, object],
+    accepted: frozenset[str] | tuple[str, ...],
+    prefix: str = "",
+    *,
+    list_paths: bool = False,
+    field_is_object: bool = False,
+) -> None:
+    """Refuse the keys not in ``accepted`` with the one extra-field message.
+
+    ``colour, size is/are not required and should not be sent``.
+
+    The message lists the extra keys in request order: at most 16, each cut to
+    64 characters with ``...``, then ``, ...`` when more were sent. The
+    ``field`` is the first extra key's path (``prefix`` + key), or the object's
+    own path when ``field_is_object``. ``list_paths`` writes each listed key
+    with its path, as Razorpay does inside ``customer``. The work is bounded by
+    ``accepted`` and the 16, never by the number of keys sent.
+    """
+    if type(prefix) is not str:
+        raise errors.MUST_BE.error(field="prefix", attribute="prefix", expected="a string")
+    if not isinstance(accepted, (frozenset, tuple)):
+        raise errors.MUST_BE.error(
+            field="accepted", attribute="accepted", expected="a frozenset or tuple of keys"
+        )
+    if not v.is_object(body):
+        raise errors.MUST_BE.error(
+            field=prefix.rstrip(".") or None, attribute="body", expected="an object"
+        )
+    extras: list[str] = []
+    more = False
+    for key in body:
+        if key not in accepted:
+            if len(extras) == MAX_EXTRA_KEYS_LISTED:
+                more = True
+                break
+            extras.append(v.echo(key))
+    if not extras:
+        return
+    shown = prefix if list_paths else ""
+    listed = ", ".join(shown + key for key in extras) + (", ..." if more else "")
+    field = prefix.removesuffix(".") if field_is_object else prefix + extras[0]
+    raise errors.EXTRA_FIELDS.error(field=field or None, keys=listed)

@@ -14,11 +14,17 @@ from typing import Final
 import attrs
 
 from invoicecore import _validators as v
-from invoicecore import errors, limits
-from invoicecore.entities import LINE_ITEM_TYPE, Invoice, Item, LineItem, RateType, Tax
+from invoicecore import amounts, errors, limits
+from invoicecore.commands import (
+    AddLineItem,
+    EditLineItem,
+    KeepLineItem,
+    LineItemInput,
+    LineItemPatch,
+)
+from invoicecore.entities import LINE_ITEM_TYPE, Invoice, Item, LineItem
 
 __all__ = [
-    "LINE_ITEM_KEYS",
     "TEMPLATE_FIELDS",
     "Catalogue",
     "IdSource",
@@ -37,22 +43,6 @@ IdSource = Callable[[str], str]
 """Gives a fresh id for a prefix (``"li"``, ``"cust"``, ``"addr"``). The caller owns it,
 so the core never makes ids; a book commits what it handed out only on success."""
 
-LINE_ITEM_KEYS: Final = (
-    "id",
-    "item_id",
-    "name",
-    "description",
-    "amount",
-    "currency",
-    "quantity",
-    "unit",
-    "tax_inclusive",
-    "hsn_code",
-    "sac_code",
-    "tax_rate",
-    "taxes",
-)
-"""The keys a ``line_items`` element may carry (the wire renames ``unit_amount`` to ``amount``)."""
 TEMPLATE_FIELDS: Final = (
     "name",
     "description",
@@ -65,8 +55,6 @@ TEMPLATE_FIELDS: Final = (
     "tax_rate",
 )
 """What a line item takes from its ``item_id`` when the element lacks it."""
-
-_TAX_KEYS: Final = ("tax_id", "name", "rate", "rate_type", "group_id", "group_name")
 
 
 @attrs.frozen(kw_only=True)
@@ -95,86 +83,97 @@ class LineItemsPlan:
 
 
 def build_line_item(
-    element: object,
+    element: LineItemInput,
     *,
     id: str,
     currency: str,
     items: Catalogue | None = None,
     field: str = "line_items[0]",
 ) -> LineItem:
-    """A new line item from a request element, under Razorpay's create rules."""
-    values = _element(element, field, allow_id=False)
+    """A new line item from a parsed element: its ``item_id`` template fills what it left out."""
+    values = _fields(element, field)
     template = _template(values, items, field)
     missing: dict[str, object] = {
         k: template[k] for k in TEMPLATE_FIELDS if k not in values and k in template
     }
     merged: dict[str, object] = {**missing, **values}
-    if "name" not in merged or merged["name"] is None:
+    if merged.get("name") is None:
         raise errors.NAME_REQUIRED.error(field=f"{field}.name")
-    if "amount" not in merged or merged["amount"] is None:
+    if merged.get("amount") is None:
         raise errors.AMOUNT_REQUIRED.error(field=f"{field}.amount")
     return _line_item(merged, id=id, item_id=template.get("id"), currency=currency, field=field)
 
 
 def edit_line_item(
     line: LineItem,
-    element: object,
+    changes: LineItemInput,
     *,
     currency: str,
     items: Catalogue | None = None,
     field: str = "line_items[0]",
 ) -> LineItem:
-    """``line`` with the element's keys applied under the edit rules; absent keys keep their values.
+    """``line`` with the parsed element's fields applied; fields left out keep their values.
 
-    An ``item_id`` in the element re-applies that item's template to the keys
-    the element lacks.
+    An ``item_id`` in the element re-applies that item's template to the fields
+    the element left out.
     """
-    values = _element(element, field, allow_id=True)
+    v.check_type(line, LineItem, "line", "a LineItem")
+    values = _fields(changes, field)
     template = _template(values, items, field)
     current: dict[str, object] = {name: getattr(line, name) for name in TEMPLATE_FIELDS}
     current.update(quantity=line.quantity, taxes=line.taxes)
     current.update({k: template[k] for k in TEMPLATE_FIELDS if k in template})
-    merged = {**current, **{k: value for k, value in values.items() if k != "id"}}
+    merged = {**current, **values}
+    if merged.get("name") is None:
+        raise errors.NAME_REQUIRED.error(field=f"{field}.name")
+    if merged.get("amount") is None:
+        raise errors.AMOUNT_REQUIRED.error(field=f"{field}.amount")
     item_id = template.get("id", line.item_id)
     return _line_item(merged, id=line.id, item_id=item_id, currency=currency, field=field)
 
 
 def merge_line_items(
     existing: tuple[LineItem, ...],
-    elements: object,
+    elements: tuple[LineItemPatch, ...],
     *,
     currency: str,
     new_id: IdSource,
     items: Catalogue | None = None,
 ) -> LineItemsPlan:
-    """Razorpay's patch-replace of ``line_items`` (reference section 3.2).
+    """Razorpay's patch-replace of ``line_items`` (reference section 3.2), from parsed elements.
 
     Ids not on this invoice fail with ``The id provided does not exist`` and
     nothing changes. The same id twice edits the item twice: the last write wins.
     """
-    if not isinstance(elements, (list, tuple)):
-        raise errors.MUST_BE.error(field="line_items", attribute="line items", expected="an array")
+    if not isinstance(elements, tuple):
+        raise errors.MUST_BE.error(
+            field="line_items", attribute="line items", expected="a tuple of line item patches"
+        )
     if not elements:
         raise errors.LINE_ITEMS_EMPTY.error(field="line_items")
+    if len(elements) > limits.MAX_LINE_ITEMS:
+        raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
     by_id = {line.id: line for line in existing}
     edited: dict[str, LineItem] = {}
     added: list[LineItem] = []
     for index, element in enumerate(elements):
         field = f"line_items[{index}]"
-        if isinstance(element, Mapping) and "id" in element:
-            line_id = element["id"]
-            if not isinstance(line_id, str) or line_id not in by_id:
-                raise errors.ID_DOES_NOT_EXIST.error(field=f"{field}.id")
-            base = edited.get(line_id, by_id[line_id])
-            edited[line_id] = edit_line_item(
-                base, element, currency=currency, items=items, field=field
-            )
-        else:
+        if isinstance(element, (KeepLineItem, EditLineItem)):
+            edited[element.id] = _kept(element, by_id, edited, currency, items, field)
+        elif isinstance(element, AddLineItem):
             line_id = new_id("li")
             if line_id in by_id or any(line.id == line_id for line in added):
                 raise errors.MUST_BE.error(field="new_id", attribute="new id", expected="unique")
             added.append(
-                build_line_item(element, id=line_id, currency=currency, items=items, field=field)
+                build_line_item(
+                    element.line, id=line_id, currency=currency, items=items, field=field
+                )
+            )
+        else:
+            raise errors.MUST_BE.error(
+                field=field,
+                attribute="line item",
+                expected="a KeepLineItem, EditLineItem or AddLineItem",
             )
     kept = tuple(edited[line.id] for line in existing if line.id in edited)
     result = kept + tuple(added)
@@ -188,6 +187,22 @@ def merge_line_items(
         added=tuple(added),
         line_items=result,
     )
+
+
+def _kept(  # noqa: PLR0917 - a private step of merge_line_items
+    element: KeepLineItem | EditLineItem,
+    by_id: Mapping[str, LineItem],
+    edited: Mapping[str, LineItem],
+    currency: str,
+    items: Catalogue | None,
+    field: str,
+) -> LineItem:
+    if element.id not in by_id:
+        raise errors.ID_DOES_NOT_EXIST.error(field=f"{field}.id")
+    base = edited.get(element.id, by_id[element.id])
+    if isinstance(element, EditLineItem):
+        return edit_line_item(base, element.changes, currency=currency, items=items, field=field)
+    return base
 
 
 def id_source(new_id: object) -> IdSource:
@@ -208,18 +223,19 @@ def id_source(new_id: object) -> IdSource:
 
 
 def plan_line_items_patch(
-    invoice: Invoice, payload: object, *, items: Catalogue | None = None
+    invoice: Invoice, patch: tuple[LineItemPatch, ...], *, items: Catalogue | None = None
 ) -> LineItemsPlan:
-    """What sending ``payload`` as ``line_items`` would keep, drop and add; nothing is applied.
+    """What a ``line_items`` patch (``requests.parse_line_items_patch``) would keep, drop and add.
 
-    New line items get provisional ids (``li_new_1``, ``li_new_2`` ...).
-    The replace-the-set rule surprises people: this shows its effect first.
+    Nothing is applied; new line items get provisional ids (``li_new_1``,
+    ``li_new_2`` ...). The replace-the-set rule surprises people: this shows
+    its effect first.
     """
     v.check_type(invoice, Invoice, "invoice", "an Invoice")
     counter = iter(range(1, 1 + 2 * limits.MAX_LINE_ITEMS * 100))
     return merge_line_items(
         invoice.line_items,
-        payload,
+        patch,
         currency=invoice.currency,
         new_id=lambda prefix: f"{prefix}_new_{next(counter)}",
         items=items,
@@ -229,13 +245,10 @@ def plan_line_items_patch(
 # ---------------------------------------------------------------------------
 
 
-def _element(element: object, field: str, *, allow_id: bool) -> dict[str, object]:
-    if not v.is_object(element):
-        raise errors.MUST_BE.error(field=field, attribute="line item", expected="an object")
-    extras = [k for k in element if k not in LINE_ITEM_KEYS or (k == "id" and not allow_id)]
-    if extras:
-        raise errors.EXTRA_FIELDS.error(field=f"{field}.{extras[0]}", keys=", ".join(extras))
-    return dict(element)
+def _fields(element: object, field: str) -> dict[str, object]:
+    if not isinstance(element, LineItemInput):
+        raise errors.MUST_BE.error(field=field, attribute="line item", expected="a LineItemInput")
+    return element.fields()
 
 
 def _template(
@@ -259,74 +272,31 @@ def _template(
 def _line_item(
     values: Mapping[str, object], *, id: str, item_id: object, currency: str, field: str
 ) -> LineItem:
-    name = limits.check_text(
-        values.get("name"), f"{field}.name", maximum=limits.MAX_NAME_LENGTH, nullable=False
-    )
-    description = limits.check_text(values.get("description"), f"{field}.description")
-    given_currency = values.get("currency", currency)
-    if given_currency is None:
-        given_currency = currency
-    if given_currency != currency:
+    """The checks that need the merged values: a template's currency, the currency's minimum."""
+    given_currency = values.get("currency")
+    if given_currency is not None and given_currency != currency:
         raise errors.CURRENCY_MISMATCH.error(field=f"{field}.currency")
-    amount = limits.check_line_amount(values.get("amount"), currency, f"{field}.amount")
-    quantity = v.check_integer(
-        values.get("quantity", 1), f"{field}.quantity", minimum=1, maximum=v.MAX_QUANTITY
+    amount = limits.check_line_amount(
+        values.get("amount"), amounts.get_currency(currency), f"{field}.amount"
     )
-    unit = limits.check_text(values.get("unit"), f"{field}.unit", maximum=limits.MAX_NAME_LENGTH)
-    tax_inclusive = values.get("tax_inclusive", False)
-    limits.check_boolean(tax_inclusive, f"{field}.tax_inclusive")
-    codes = {
-        key: limits.check_text(values.get(key), f"{field}.{key}", maximum=limits.MAX_CODE_LENGTH)
-        for key in ("hsn_code", "sac_code")
-    }
-    if codes["hsn_code"] is not None and codes["sac_code"] is not None:
+    hsn_code, sac_code = values.get("hsn_code"), values.get("sac_code")
+    if hsn_code is not None and sac_code is not None:
         raise errors.HSN_AND_SAC_CODE.error(field=f"{field}.hsn_code")
-    tax_rate = values.get("tax_rate")
-    if tax_rate is not None:
-        v.check_integer(tax_rate, f"{field}.tax_rate")
     return LineItem(
         id=id,
         item_id=item_id if isinstance(item_id, str) else None,
-        name=name or "",
-        description=description,
+        name=values["name"],  # type: ignore[arg-type]
+        description=values.get("description"),  # type: ignore[arg-type]
         amount=amount,
         currency=currency,
-        quantity=quantity,
-        unit=unit,
-        tax_inclusive=bool(tax_inclusive),
-        hsn_code=codes["hsn_code"],
-        sac_code=codes["sac_code"],
-        tax_rate=tax_rate if isinstance(tax_rate, int) else None,
-        taxes=_taxes(values.get("taxes", ()), f"{field}.taxes"),
+        quantity=values.get("quantity", 1),  # type: ignore[arg-type]
+        unit=values.get("unit"),  # type: ignore[arg-type]
+        tax_inclusive=values.get("tax_inclusive", False),  # type: ignore[arg-type]
+        hsn_code=hsn_code,  # type: ignore[arg-type]
+        sac_code=sac_code,  # type: ignore[arg-type]
+        tax_rate=values.get("tax_rate"),  # type: ignore[arg-type]
+        taxes=values.get("taxes", ()),  # type: ignore[arg-type]
     )
-
-
-def _taxes(value: object, field: str) -> tuple[Tax, ...]:
-    if isinstance(value, tuple) and all(isinstance(tax, Tax) for tax in value):
-        return value
-    if not isinstance(value, (list, tuple)):
-        raise errors.MUST_BE.error(field=field, attribute="taxes", expected="an array")
-    if len(value) > limits.MAX_TAXES:
-        raise errors.TOO_MANY_ELEMENTS.error(
-            field=field, attribute="taxes", maximum=limits.MAX_TAXES
-        )
-    return tuple(_tax(element, f"{field}[{index}]") for index, element in enumerate(value))
-
-
-def _tax(element: object, where: str) -> Tax:
-    if isinstance(element, Tax):
-        return element
-    if not v.is_object(element):
-        raise errors.MUST_BE.error(field=where, attribute="tax", expected="an object")
-    extras = [k for k in element if k not in _TAX_KEYS]
-    if extras:
-        raise errors.EXTRA_FIELDS.error(field=where, keys=", ".join(extras))
-    for required in ("name", "rate"):
-        if required not in element:
-            raise errors.REQUIRED.error(field=f"{where}.{required}", attribute=required)
-    if "rate_type" in element and element["rate_type"] not in tuple(RateType):
-        raise errors.INVALID_SELECTION.error(field=f"{where}.rate_type", attribute="rate type")
-    return Tax(**element)  # type: ignore[arg-type]  # Tax's validators check each value
 
 
 def _changes(old: LineItem, new: LineItem) -> Mapping[str, tuple[object, object]]:

@@ -17,7 +17,7 @@ from hypothesis.errors import InvalidArgument
 
 from invoicecore import transitions
 from invoicecore._validators import MAX_AMOUNT
-from invoicecore.amounts import BASIS_POINTS, CURRENCIES
+from invoicecore.amounts import BASIS_POINTS, CURRENCIES, RateType, Tax
 from invoicecore.entities import (
     Address,
     AddressType,
@@ -27,11 +27,10 @@ from invoicecore.entities import (
     LineItem,
     Medium,
     Notes,
-    RateType,
     Status,
-    Tax,
 )
-from invoicecore.updates import UPDATABLE_KEYS
+from invoicecore.limits import MAX_EMAIL_LENGTH
+from invoicecore.statuses import UPDATABLE_KEYS
 
 __all__ = [
     "START",
@@ -53,7 +52,7 @@ START: Final = 1_700_000_000
 
 _TEXT: Final = st.text(
     alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs")), min_size=1, max_size=20
-)
+).filter(lambda text: text.strip(" \t\n\r\0\x0b") != "")
 
 
 def amounts(*, currency: str = "INR", max_value: int = 10**9) -> st.SearchStrategy[int]:
@@ -92,7 +91,7 @@ def customers() -> st.SearchStrategy[Customer]:
         Customer,
         id=st.integers(min_value=1, max_value=10**6).map(lambda n: f"cust_{n:014d}"),
         name=_TEXT,
-        email=st.none() | st.emails(),
+        email=st.none() | st.emails().filter(lambda email: len(email) <= MAX_EMAIL_LENGTH),
         contact=st.none() | st.from_regex(r"\A\+?[0-9]{8,14}\Z"),
         gstin=st.none(),
         billing_address=st.none() | addresses(type=AddressType.BILLING),
@@ -370,7 +369,7 @@ def create_payloads(
 
 @st.composite
 def _update_payload(draw: st.DrawFn, invoice: Invoice, at: int) -> dict[str, Any]:
-    keys = [key for key in UPDATABLE_KEYS.get(invoice.status, ()) if key in _UPDATE_VALUES]
+    keys = [key for key in UPDATABLE_KEYS[invoice.status] if key in _UPDATE_VALUES]
     chosen = draw(st.lists(st.sampled_from(keys), unique=True, max_size=3)) if keys else []
     payload: dict[str, Any] = {}
     for key in chosen:

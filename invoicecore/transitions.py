@@ -8,7 +8,7 @@ error it raises and the invoice it was given is untouched (it is immutable).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from invoicecore import _validators as v
-from invoicecore import errors, limits, updates
+from invoicecore import errors, limits, statuses, updates
 from invoicecore.entities import (
     Customer,
     Details,
@@ -41,26 +41,32 @@ from invoicecore.events import (
     InvoiceUpdated,
     NotificationRequested,
     NotificationSent,
+    changed_values,
 )
 from invoicecore.limits import MAX_LINE_ITEMS, MIN_EXPIRY_SECONDS
 
 if TYPE_CHECKING:
+    from invoicecore.commands import UpdateInvoice
     from invoicecore.patch import Catalogue, IdSource
     from invoicecore.updates import CustomerDirectory
 
 __all__ = [
     "MAX_LINE_ITEMS",
     "MIN_EXPIRY_SECONDS",
+    "OPERATIONS",
     "TERMINAL_STATUSES",
     "TRANSITIONS",
     "Availability",
     "Operation",
     "Outcome",
+    "Precondition",
     "Rule",
+    "Situation",
     "allowed_operations",
     "cancel",
     "create",
     "delete",
+    "deliverable",
     "expire",
     "issue",
     "mark_notification_sent",
@@ -85,6 +91,46 @@ class Operation(StrEnum):
 
 
 @attrs.frozen(kw_only=True)
+class Situation:
+    """What a precondition looks at: the invoice, the time, and the medium if any."""
+
+    invoice: Invoice
+    at: int
+    medium: Medium | None = None
+
+
+def _no_parameters(_situation: Situation) -> Mapping[str, object]:
+    return {}
+
+
+@attrs.frozen(kw_only=True)
+class Precondition:
+    """A rule an operation checks once its status allows it, in the row's order.
+
+    Attributes:
+        name: a short stable name (``"has_line_items"``), for docs and ports.
+        summary: the rule in words, for the docs.
+        holds: whether the situation passes.
+        message: the error raised when it does not.
+        field: the ``field`` that error carries.
+        parameters: the message's parameters, read from the situation.
+    """
+
+    name: str
+    summary: str
+    holds: Callable[[Situation], bool]
+    message: errors.Message
+    field: str | None
+    parameters: Callable[[Situation], Mapping[str, object]] = _no_parameters
+
+    def refusal(self, situation: Situation) -> errors.InvoiceError | None:
+        """The error this precondition raises in ``situation``, or ``None``."""
+        if self.holds(situation):
+            return None
+        return self.message.error(field=self.field, **self.parameters(situation))
+
+
+@attrs.frozen(kw_only=True)
 class Rule:
     """One row of the transition table.
 
@@ -95,6 +141,12 @@ class Rule:
         creates: for ``create`` only, the statuses a new invoice can start in.
         refusal: the message for any status not in ``edges``.
         refusal_overrides: a more specific message for some statuses.
+        preconditions: what must also hold, checked in this order after the status.
+        per_medium: whether the operation names a medium (notify, mark sent).
+        honours_expiry: whether an issued invoice whose ``expire_by`` has come is
+            refused as the ``expired`` status is (every operation but ``expire``).
+        narrows: the invoice's own limits on where the operation can lead
+            (a payment without partial payments can only complete the invoice).
         summary: one line for the docs.
     """
 
@@ -105,6 +157,10 @@ class Rule:
     refusal_overrides: Mapping[Status, errors.Message] = attrs.field(
         factory=lambda: MappingProxyType({})
     )
+    preconditions: tuple[Precondition, ...] = ()
+    per_medium: bool = False
+    honours_expiry: bool = True
+    narrows: Callable[[Invoice, tuple[Status, ...]], tuple[Status, ...]] | None = None
     summary: str = ""
 
     @property
@@ -120,7 +176,9 @@ class Rule:
 
     def targets_from(self, source: Status) -> tuple[Status, ...]:
         """Where the operation can lead from ``source``; empty if it is refused there."""
-        return self.edges.get(source, ())
+        if source not in self.edges:
+            return ()
+        return self.edges[source]
 
     def refusal_for(self, status: Status) -> errors.InvoiceError | None:
         """The error this operation raises in ``status``, or ``None`` if the status allows it."""
@@ -128,6 +186,40 @@ class Rule:
             return None
         message = self.refusal_overrides.get(status, self.refusal)
         return message.error(status=status.value)
+
+    def check(
+        self, situation: Situation, *, preconditions: bool = True
+    ) -> errors.InvoiceError | None:
+        """The first error the operation raises in ``situation`` (time, status, preconditions).
+
+        The one guard every operation and ``allowed_operations`` run, so they
+        cannot disagree. ``preconditions=False`` stops after the status, for
+        operations that check an argument in between (Razorpay's order).
+        """
+        invoice = situation.invoice
+        last = invoice.last_changed_at
+        if situation.at < last:
+            return errors.AT_BEFORE_LAST_CHANGE.error(field="at", last=last)
+        status = invoice.lifecycle.status
+        if self.honours_expiry and _due_for_expiry(invoice, situation.at):
+            # Expired at this `at`, as the book's sweep would have made it.
+            expired = self.refusal_for(Status.EXPIRED)
+            if expired is not None:
+                return expired
+            return errors.OPERATION_NOT_ALLOWED.error(status=Status.EXPIRED.value)
+        refused = self.refusal_for(status)
+        if refused is not None or not preconditions:
+            return refused
+        for precondition in self.preconditions:
+            failed = precondition.refusal(situation)
+            if failed is not None:
+                return failed
+        return None
+
+    def leads_to(self, invoice: Invoice) -> tuple[Status, ...]:
+        """Where the operation can lead from this invoice (its status, then ``narrows``)."""
+        targets = self.targets_from(invoice.lifecycle.status)
+        return targets if self.narrows is None else self.narrows(invoice, targets)
 
 
 _S = Status
@@ -151,6 +243,85 @@ def _keeps(*statuses: Status) -> dict[Status, tuple[Status, ...]]:
     return {status: (status,) for status in statuses}
 
 
+def _due_for_expiry(invoice: Invoice, at: int) -> bool:
+    """Whether the clock at ``at`` has expired ``invoice`` (only statuses that expire)."""
+    expire_by = invoice.details.expire_by
+    return (
+        expire_by is not None and expire_by <= at and statuses.row(invoice.lifecycle.status).expires
+    )
+
+
+def deliverable(invoice: Invoice, medium: Medium) -> bool:
+    """Whether the invoice's customer can receive ``medium`` (an email address, a contact)."""
+    customer = invoice.customer
+    if customer is None:
+        return False
+    return bool(customer.email if medium is Medium.EMAIL else customer.contact)
+
+
+def _expire_by_ahead(situation: Situation) -> bool:
+    expire_by = situation.invoice.details.expire_by
+    return expire_by is None or expire_by >= situation.at + MIN_EXPIRY_SECONDS
+
+
+def _amount_within_maximum(situation: Situation) -> bool:
+    amount = situation.invoice.amount
+    return amount is None or amount <= v.MAX_AMOUNT
+
+
+_ISSUE_CHECKS: Final = (
+    Precondition(
+        name="has_line_items",
+        summary="the invoice has at least one line item",
+        holds=lambda s: bool(s.invoice.line_items),
+        message=errors.LINE_ITEMS_REQUIRED,
+        field="line_items",
+    ),
+    Precondition(
+        name="has_customer",
+        summary="the invoice has a customer",
+        holds=lambda s: s.invoice.customer is not None,
+        message=errors.CUSTOMER_REQUIRED,
+        field="customer",
+    ),
+    Precondition(
+        name="expire_by_ahead",
+        summary="expire_by, if set, is at least 15 minutes after the call",
+        holds=_expire_by_ahead,
+        message=errors.EXPIRE_BY_TOO_SOON,
+        field="expire_by",
+    ),
+    Precondition(
+        name="amount_within_maximum",
+        summary="the amount is at most 10^12 minor units",
+        holds=_amount_within_maximum,
+        message=errors.AMOUNT_EXCEEDS_MAXIMUM,
+        field="amount",
+    ),
+)
+
+
+def _pay_narrows(invoice: Invoice, targets: tuple[Status, ...]) -> tuple[Status, ...]:
+    if invoice.details.partial_payment:
+        return targets
+    return tuple(status for status in targets if status is Status.PAID)
+
+
+def _pending_and_issued(situation: Situation) -> bool:
+    invoice = situation.invoice
+    medium = situation.medium
+    return (
+        medium is not None
+        and invoice.notifications.status_of(medium) is NotificationStatus.PENDING
+        and invoice.lifecycle.issued_at is not None
+    )
+
+
+def _medium_parameter(situation: Situation) -> Mapping[str, object]:
+    medium = situation.medium
+    return {"medium": "" if medium is None else medium.value}
+
+
 TRANSITIONS: Final[Mapping[Operation, Rule]] = MappingProxyType(
     dict(
         [
@@ -159,6 +330,7 @@ TRANSITIONS: Final[Mapping[Operation, Rule]] = MappingProxyType(
                 {},
                 'POST /v1/invoices: a draft with draft "1", else issued at once',
                 creates=(_S.DRAFT, _S.ISSUED),
+                honours_expiry=False,
             ),
             _rule(
                 Operation.UPDATE,
@@ -172,6 +344,7 @@ TRANSITIONS: Final[Mapping[Operation, Rule]] = MappingProxyType(
                 Operation.ISSUE,
                 {_S.DRAFT: (_S.ISSUED,)},
                 "POST /v1/invoices/{id}/issue: line items, a customer, expire_by 15 min ahead",
+                preconditions=_ISSUE_CHECKS,
             ),
             _rule(
                 Operation.CANCEL,
@@ -187,6 +360,19 @@ TRANSITIONS: Final[Mapping[Operation, Rule]] = MappingProxyType(
                 Operation.EXPIRE,
                 {_S.ISSUED: (_S.EXPIRED,)},
                 "Razorpay's expiry job: issued invoices whose expire_by has come",
+                preconditions=(
+                    Precondition(
+                        name="expire_by_reached",
+                        summary="expire_by is set and at or before the call",
+                        holds=lambda s: (
+                            s.invoice.details.expire_by is not None
+                            and s.invoice.details.expire_by <= s.at
+                        ),
+                        message=errors.NOT_DUE_FOR_EXPIRY,
+                        field="expire_by",
+                    ),
+                ),
+                honours_expiry=False,
             ),
             _rule(
                 Operation.PAY,
@@ -197,21 +383,57 @@ TRANSITIONS: Final[Mapping[Operation, Rule]] = MappingProxyType(
                 "a captured payment: partially_paid until amount_paid reaches amount",
                 refusal=errors.NOT_PAYABLE,
                 refusal_overrides=MappingProxyType({_S.DELETED: errors.NOT_PAYABLE_DELETED}),
+                narrows=_pay_narrows,
             ),
             _rule(
                 Operation.NOTIFY,
                 _keeps(_S.ISSUED, _S.PARTIALLY_PAID),
                 "POST /v1/invoices/{id}/notify_by/{medium}: the medium's status becomes pending",
+                per_medium=True,
+                preconditions=(
+                    Precondition(
+                        name="email_provided",
+                        summary="for email, the customer has an email address",
+                        holds=lambda s: (
+                            s.medium is not Medium.EMAIL or deliverable(s.invoice, Medium.EMAIL)
+                        ),
+                        message=errors.EMAIL_MISSING,
+                        field="medium",
+                    ),
+                    Precondition(
+                        name="contact_provided",
+                        summary="for sms, the customer has a contact number",
+                        holds=lambda s: (
+                            s.medium is not Medium.SMS or deliverable(s.invoice, Medium.SMS)
+                        ),
+                        message=errors.CONTACT_MISSING,
+                        field="medium",
+                    ),
+                ),
             ),
             _rule(
                 Operation.MARK_NOTIFICATION_SENT,
                 _keeps(_S.ISSUED, _S.PARTIALLY_PAID, _S.PAID, _S.CANCELLED, _S.EXPIRED),
                 "the embedding service delivered a requested notification",
+                per_medium=True,
+                preconditions=(
+                    Precondition(
+                        name="notification_pending",
+                        summary="the medium's notification is pending on an issued invoice",
+                        holds=_pending_and_issued,
+                        message=errors.NOTIFICATION_NOT_PENDING,
+                        field="medium",
+                        parameters=_medium_parameter,
+                    ),
+                ),
             ),
         ]
     )
 )
-"""The transition table: operation -> {allowed source status -> reachable statuses}."""
+"""The transition table: operation -> {allowed source status -> reachable statuses}, guards."""
+
+statuses.check_covers("TRANSITIONS", TRANSITIONS, Operation)
+statuses.check_covers("TRANSITIONS rows", (r.operation for r in TRANSITIONS.values()), Operation)
 
 TERMINAL_STATUSES: Final[frozenset[Status]] = frozenset(
     status
@@ -314,7 +536,7 @@ def create(
 
 def update(
     invoice: Invoice,
-    changes: Mapping[str, object],
+    command: UpdateInvoice,
     *,
     at: int,
     new_id: IdSource | None = None,
@@ -323,10 +545,10 @@ def update(
     order_id: str | None = None,
     short_url: str | None = None,
 ) -> Outcome:
-    """Apply a PATCH: the keys the status accepts, each under its rules.
+    """Apply a parsed PATCH (``requests.parse_update``): the keys the status accepts.
 
-    ``changes`` holds Razorpay's request keys with typed values (see
-    ``updates.UPDATABLE_KEYS``). ``new_id`` gives ids for new line items,
+    ``command`` is a typed ``UpdateInvoice`` (see ``statuses.UPDATABLE_KEYS``
+    for what each status accepts). ``new_id`` gives ids for new line items,
     customers and addresses; ``customers`` and ``items`` are where
     ``customer_id`` and ``item_id`` are looked up. A draft updated with
     ``draft`` false is issued, with the issue checks, and needs ``order_id``
@@ -334,16 +556,18 @@ def update(
     """
     invoice = _check_invoice(invoice)
     at = _check_at(at)
-    _guard(Operation.UPDATE, invoice)
+    _guard(Operation.UPDATE, invoice, at)
     plan = updates.plan_update(
         invoice,
-        changes,
+        command,
         at=at,
         new_id=new_id,
         customers=customers,
         items=items,
     )
-    event = InvoiceUpdated(invoice_id=invoice.id, at=at, keys=plan.keys)
+    event = InvoiceUpdated(
+        invoice_id=invoice.id, at=at, keys=plan.keys, changes=changed_values(invoice, plan.invoice)
+    )
     if not plan.issue:
         return Outcome(invoice=plan.invoice, events=(event,))
     issued = _issue(plan.invoice, at=at, order_id=order_id, short_url=short_url)
@@ -353,12 +577,13 @@ def update(
 def issue(invoice: Invoice, *, at: int, order_id: str, short_url: str) -> Outcome:
     """Issue a draft: it gets an order and a short URL and becomes payable.
 
-    Checks, in Razorpay's order: the status, line items present, a customer,
-    ``expire_by`` at least 15 minutes ahead, the amount within the maximum.
+    Checks, in Razorpay's order: the status, then the ``issue`` row's
+    preconditions (line items, a customer, ``expire_by`` at least 15 minutes
+    ahead, the amount within the maximum).
     """
     invoice = _check_invoice(invoice)
     at = _check_at(at)
-    _guard(Operation.ISSUE, invoice)
+    _guard(Operation.ISSUE, invoice, at)
     return _issue(invoice, at=at, order_id=order_id, short_url=short_url)
 
 
@@ -366,7 +591,7 @@ def cancel(invoice: Invoice, *, at: int) -> Outcome:
     """Cancel a draft or an issued invoice that nobody has paid anything on."""
     invoice = _check_invoice(invoice)
     at = _check_at(at)
-    _guard(Operation.CANCEL, invoice)
+    _guard(Operation.CANCEL, invoice, at)
     lifecycle = attrs.evolve(invoice.lifecycle, status=Status.CANCELLED, cancelled_at=at)
     return Outcome(
         invoice=attrs.evolve(invoice, lifecycle=lifecycle),
@@ -378,7 +603,7 @@ def delete(invoice: Invoice, *, at: int) -> Outcome:
     """Delete a draft. Razorpay forgets it; here it ends in the ``deleted`` status."""
     invoice = _check_invoice(invoice)
     at = _check_at(at)
-    _guard(Operation.DELETE, invoice)
+    _guard(Operation.DELETE, invoice, at)
     lifecycle = attrs.evolve(invoice.lifecycle, status=Status.DELETED)
     return Outcome(
         invoice=attrs.evolve(invoice, lifecycle=lifecycle),
@@ -394,14 +619,12 @@ def expire(invoice: Invoice, *, at: int) -> Outcome:
     """
     invoice = _check_invoice(invoice)
     at = _check_at(at)
-    _guard(Operation.EXPIRE, invoice)
+    _guard(Operation.EXPIRE, invoice, at)
     expire_by = invoice.details.expire_by
-    if expire_by is None or expire_by > at:
-        raise errors.NOT_DUE_FOR_EXPIRY.error(field="expire_by")
     lifecycle = attrs.evolve(invoice.lifecycle, status=Status.EXPIRED, expired_at=expire_by)
     return Outcome(
         invoice=attrs.evolve(invoice, lifecycle=lifecycle),
-        events=(InvoiceExpired(invoice_id=invoice.id, at=expire_by),),
+        events=(InvoiceExpired(invoice_id=invoice.id, at=expire_by or at),),
     )
 
 
@@ -410,17 +633,21 @@ def pay(invoice: Invoice, *, amount: int, payment_id: str, at: int) -> Outcome:
 
     Without partial payments the amount must be exactly the amount due; with
     them, anything from 1 up to the amount due. Overpayment is refused and
-    changes nothing. ``payment_id`` becomes the invoice's latest payment.
+    changes nothing, and so is the invoice's own latest ``payment_id`` captured
+    again (a book refuses any payment id it has seen). ``payment_id`` becomes
+    the invoice's latest payment.
     """
     invoice = _check_invoice(invoice)
     at = _check_at(at)
     amount = v.check_integer(amount, "amount", minimum=1)
     v.check_id(payment_id, "payment_id")
-    _guard(Operation.PAY, invoice)
+    _guard(Operation.PAY, invoice, at)
     order = invoice.order
     total = invoice.amount
     if order is None or total is None:  # pragma: no cover - an issued invoice has both
         raise errors.NOT_PAYABLE.error(status=invoice.status.value)
+    if order.payment_id == payment_id:
+        raise errors.PAYMENT_ID_CAPTURED.error(field="payment_id")
     due = total - order.amount_paid
     if not invoice.details.partial_payment and amount != due:
         raise errors.PAYMENT_AMOUNT_MISMATCH.error(field="amount")
@@ -463,13 +690,9 @@ def notify(invoice: Invoice, *, medium: Medium | str, at: int) -> Outcome:
     """
     invoice = _check_invoice(invoice)
     at = _check_at(at)
-    _guard(Operation.NOTIFY, invoice)
+    _guard(Operation.NOTIFY, invoice, at, preconditions=False)
     chosen = _check_medium(medium)
-    customer = invoice.customer
-    if chosen is Medium.EMAIL and (customer is None or not customer.email):
-        raise errors.EMAIL_MISSING.error(field="medium")
-    if chosen is Medium.SMS and (customer is None or not customer.contact):
-        raise errors.CONTACT_MISSING.error(field="medium")
+    _guard(Operation.NOTIFY, invoice, at, chosen)
     return Outcome(
         invoice=_with_notification(invoice, chosen, NotificationStatus.PENDING),
         events=(NotificationRequested(invoice_id=invoice.id, at=at, medium=chosen),),
@@ -484,11 +707,9 @@ def mark_notification_sent(invoice: Invoice, *, medium: Medium | str, at: int) -
     """
     invoice = _check_invoice(invoice)
     at = _check_at(at)
-    _guard(Operation.MARK_NOTIFICATION_SENT, invoice)
+    _guard(Operation.MARK_NOTIFICATION_SENT, invoice, at, preconditions=False)
     chosen = _check_medium(medium)
-    pending = invoice.notifications.status_of(chosen) is NotificationStatus.PENDING
-    if not pending or invoice.lifecycle.issued_at is None:
-        raise errors.NOTIFICATION_NOT_PENDING.error(field="medium", medium=chosen.value)
+    _guard(Operation.MARK_NOTIFICATION_SENT, invoice, at, chosen)
     return Outcome(
         invoice=_with_notification(invoice, chosen, NotificationStatus.SENT),
         events=(NotificationSent(invoice_id=invoice.id, at=at, medium=chosen),),
@@ -498,23 +719,27 @@ def mark_notification_sent(invoice: Invoice, *, medium: Medium | str, at: int) -
 def allowed_operations(invoice: Invoice, at: int) -> tuple[Availability, ...]:
     """Each operation on ``invoice`` at time ``at``: where it leads, or the exact error.
 
-    Read from the same table and the same functions that perform the
-    operations, so the answer cannot drift from what they do. Argument-
-    dependent checks (a payment's amount) are left out; per-medium operations
-    are answered once per medium.
+    Read from the table alone: each row's guard (time, status, expiry,
+    preconditions) is the one the operation itself runs, so the answer cannot
+    drift from what it does. Argument-dependent checks (a payment's amount)
+    are left out; per-medium operations are answered once per medium.
     """
     invoice = _check_invoice(invoice)
     at = _check_at(at)
     answers: list[Availability] = []
     for operation, rule in TRANSITIONS.items():
-        if operation is Operation.CREATE:
+        if rule.creates:
             continue
-        if operation in (Operation.NOTIFY, Operation.MARK_NOTIFICATION_SENT):
-            answers.extend(
-                _availability(rule, invoice, at, medium) for medium in (Medium.SMS, Medium.EMAIL)
+        for medium in tuple(Medium) if rule.per_medium else (None,):
+            error = rule.check(Situation(invoice=invoice, at=at, medium=medium))
+            answers.append(
+                Availability(
+                    operation=operation,
+                    medium=medium,
+                    targets=() if error is not None else rule.leads_to(invoice),
+                    error=error,
+                )
             )
-        else:
-            answers.append(_availability(rule, invoice, at, None))
     return tuple(answers)
 
 
@@ -523,64 +748,26 @@ def allowed_operations(invoice: Invoice, at: int) -> tuple[Availability, ...]:
 # ---------------------------------------------------------------------------
 
 
-def _availability(rule: Rule, invoice: Invoice, at: int, medium: Medium | None) -> Availability:
-    operation = rule.operation
-    try:
-        if operation is Operation.UPDATE:
-            _guard(operation, invoice)
-            targets: tuple[Status, ...] = rule.targets_from(invoice.status)
-        elif operation is Operation.PAY:
-            _guard(operation, invoice)
-            targets = (
-                rule.targets_from(invoice.status)
-                if invoice.details.partial_payment
-                else (Status.PAID,)
-            )
-        else:
-            outcome = _PROBES[operation](invoice, at, medium)
-            targets = (outcome.invoice.status,)
-    except errors.InvoiceError as error:
-        return Availability(operation=operation, medium=medium, targets=(), error=error)
-    return Availability(operation=operation, medium=medium, targets=targets, error=None)
-
-
-def _probe_issue(invoice: Invoice, at: int, _medium: Medium | None) -> Outcome:
-    return issue(invoice, at=at, order_id="order_probe", short_url="https://rzp.io/i/probe")
-
-
-def _probe_notify(invoice: Invoice, at: int, medium: Medium | None) -> Outcome:
-    return notify(invoice, medium=medium or Medium.SMS, at=at)
-
-
-def _probe_mark_sent(invoice: Invoice, at: int, medium: Medium | None) -> Outcome:
-    return mark_notification_sent(invoice, medium=medium or Medium.SMS, at=at)
-
-
-_PROBES: Final = {
-    Operation.ISSUE: _probe_issue,
-    Operation.CANCEL: lambda invoice, at, _medium: cancel(invoice, at=at),
-    Operation.DELETE: lambda invoice, at, _medium: delete(invoice, at=at),
-    Operation.EXPIRE: lambda invoice, at, _medium: expire(invoice, at=at),
-    Operation.NOTIFY: _probe_notify,
-    Operation.MARK_NOTIFICATION_SENT: _probe_mark_sent,
-}
-
-
-def _guard(operation: Operation, invoice: Invoice) -> None:
-    refusal = TRANSITIONS[operation].refusal_for(invoice.lifecycle.status)
-    if refusal is not None:
-        raise refusal
+def _guard(
+    operation: Operation,
+    invoice: Invoice,
+    at: int,
+    medium: Medium | None = None,
+    *,
+    preconditions: bool = True,
+) -> None:
+    situation = Situation(invoice=invoice, at=at, medium=medium)
+    error = TRANSITIONS[operation].check(situation, preconditions=preconditions)
+    if error is not None:
+        raise error
 
 
 def _issue(invoice: Invoice, *, at: int, order_id: object, short_url: object) -> Outcome:
-    if not invoice.line_items:
-        raise errors.LINE_ITEMS_REQUIRED.error(field="line_items")
-    if invoice.customer is None:
-        raise errors.CUSTOMER_REQUIRED.error(field="customer")
-    limits.check_expire_by(invoice.details.expire_by, at)
-    amount = invoice.amount
-    if amount is not None and amount > v.MAX_AMOUNT:
-        raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
+    situation = Situation(invoice=invoice, at=at)
+    for precondition in TRANSITIONS[Operation.ISSUE].preconditions:
+        failed = precondition.refusal(situation)
+        if failed is not None:
+            raise failed
     order_id = v.check_id(order_id, "order_id")
     short_url = v.check_id(short_url, "short_url")
     issued = attrs.evolve(
@@ -593,10 +780,13 @@ def _issue(invoice: Invoice, *, at: int, order_id: object, short_url: object) ->
         InvoiceIssued(invoice_id=invoice.id, at=at, order_id=order_id, short_url=short_url)
     ]
     notifications = invoice.notifications
+    # Only a medium the customer can receive is requested; the other stays
+    # pending and silent, as notify() would refuse it (decisions, second set).
     events.extend(
         NotificationRequested(invoice_id=invoice.id, at=at, medium=medium)
-        for medium in (Medium.SMS, Medium.EMAIL)
+        for medium in Medium
         if notifications.status_of(medium) is NotificationStatus.PENDING
+        and deliverable(invoice, medium)
     )
     return Outcome(invoice=issued, events=tuple(events))
 
@@ -635,3 +825,21 @@ def _check_medium(medium: object) -> Medium:
     if isinstance(medium, str) and medium in Medium._value2member_map_:
         return Medium(medium)
     raise errors.INVALID_MEDIUM.error(field="medium", medium=v.echo(medium))
+
+
+OPERATIONS: Final[Mapping[Operation, Callable[..., Outcome]]] = MappingProxyType(
+    {
+        Operation.CREATE: create,
+        Operation.UPDATE: update,
+        Operation.ISSUE: issue,
+        Operation.CANCEL: cancel,
+        Operation.DELETE: delete,
+        Operation.EXPIRE: expire,
+        Operation.PAY: pay,
+        Operation.NOTIFY: notify,
+        Operation.MARK_NOTIFICATION_SENT: mark_notification_sent,
+    }
+)
+"""The pure function of each operation (checked at import: one per ``Operation``)."""
+
+statuses.check_covers("OPERATIONS", OPERATIONS, Operation)

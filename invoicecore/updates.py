@@ -1,20 +1,22 @@
 """What an update may change in each status, and how each key changes the invoice.
 
-``UPDATABLE_KEYS`` is the per-status table (data that the code, the docs and
-the tests read). Keys outside it fail with Razorpay's extra-field error, listing
-the offending keys in request order.
+The keys each status accepts are a column of the status table
+(``statuses.STATUS_TABLE``, read here through ``statuses.row``). Keys outside
+it fail with Razorpay's extra-field error, listing the offending keys in
+request order. ``plan_update`` applies a parsed
+``commands.UpdateInvoice``; the request checks live in ``invoicecore.requests``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
+from collections.abc import Mapping
 from typing import Final
 
 import attrs
 
 from invoicecore import _validators as v
-from invoicecore import errors, limits
+from invoicecore import errors, limits, statuses
+from invoicecore.commands import UNSET, AddressInput, CustomerInput, CustomerRef, UpdateInvoice
 from invoicecore.entities import (
     Address,
     AddressType,
@@ -26,11 +28,8 @@ from invoicecore.entities import (
 from invoicecore.patch import Catalogue, IdSource, LineItemsPlan, id_source, merge_line_items
 
 __all__ = [
-    "CUSTOMER_KEYS",
-    "UPDATABLE_KEYS",
     "CustomerDirectory",
     "UpdatePlan",
-    "check_invoice_only_keys",
     "check_update_keys",
     "plan_update",
     "resolve_customer",
@@ -39,74 +38,20 @@ __all__ = [
 CustomerDirectory = Mapping[str, Customer]
 """Where ``customer_id`` is looked up: any mapping from customer id to ``Customer``."""
 
-_DRAFT_KEYS: Final = (
-    "sms_notify",
-    "email_notify",
-    "date",
-    "terms",
-    "notes",
-    "comment",
-    "receipt",
-    "customer",
-    "customer_id",
-    "line_items",
-    "partial_payment",
-    "first_payment_min_amount",
-    "amount",
-    "description",
-    "billing_start",
-    "billing_end",
-    "expire_by",
-    "draft",
-)
-UPDATABLE_KEYS: Final[Mapping[Status, tuple[str, ...]]] = MappingProxyType(
+_DETAIL_KEYS: Final = frozenset(
     {
-        Status.DRAFT: _DRAFT_KEYS,
-        Status.ISSUED: (
-            "partial_payment",
-            "receipt",
-            "comment",
-            "terms",
-            "notes",
-            "expire_by",
-            "first_payment_min_amount",
-        ),
-        Status.PARTIALLY_PAID: ("notes", "expire_by"),
-        Status.PAID: ("notes",),
-        Status.CANCELLED: ("notes",),
-        Status.EXPIRED: ("notes",),
+        "date",
+        "billing_start",
+        "billing_end",
+        "terms",
+        "comment",
+        "description",
+        "receipt",
+        "notes",
+        "partial_payment",
     }
 )
-"""The keys an update accepts in each status (Razorpay's server rule sets).
-
-``amount`` and ``first_payment_min_amount`` are accepted as keys only to fail
-with Razorpay's own messages: they belong to payment links, not invoices.
-"""
-
-CUSTOMER_KEYS: Final = (
-    "id",
-    "name",
-    "email",
-    "contact",
-    "gstin",
-    "billing_address",
-    "shipping_address",
-)
-_ADDRESS_KEYS: Final = ("id", "line1", "line2", "zipcode", "city", "state", "country")
-_DETAIL_CHECKS: Final[Mapping[str, Callable[[object, str], object]]] = MappingProxyType(
-    {
-        "date": limits.check_optional_integer,
-        "billing_start": limits.check_optional_integer,
-        "billing_end": limits.check_optional_integer,
-        "terms": limits.check_text,
-        "comment": limits.check_text,
-        "description": limits.check_text,
-        "receipt": limits.check_receipt,
-        "notes": limits.check_notes,
-        "partial_payment": limits.check_boolean,
-    }
-)
-"""Keys that set one field of ``Details``, with the check each value passes."""
+"""Keys that set one field of ``Details`` as they are (the parser checked them)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -125,48 +70,51 @@ class UpdatePlan:
 
 def plan_update(
     invoice: Invoice,
-    changes: object,
+    command: UpdateInvoice,
     *,
     at: int,
     new_id: IdSource | None = None,
     customers: CustomerDirectory | None = None,
     items: Catalogue | None = None,
 ) -> UpdatePlan:
-    """Check ``changes`` against the status's rules and build the updated invoice.
+    """Apply a parsed update (``requests.parse_update``) to ``invoice``, unissued.
 
-    ``changes`` holds Razorpay's request keys with typed values (``draft`` and the
-    notify flags as booleans; aliases already renamed). Order of checks: keys
-    the status does not accept, then the customer pair, then each key in
-    request order.
+    What the parser could not check runs here, in this order: the keys the
+    invoice's status accepts, ``expire_by`` against ``at``, then each key in
+    request order (customer lookups, the line-item patch against the invoice).
     """
     v.check_type(invoice, Invoice, "invoice", "an Invoice")
+    v.check_type(command, UpdateInvoice, "command", "an UpdateInvoice")
     v.check_integer(at, "at")
     new_id = id_source(new_id)
-    changes = check_update_keys(invoice.status, changes)
+    check_update_keys(invoice.status, command.keys)
 
     details: dict[str, object] = {}
     notifications = {}
     customer = invoice.customer
     lines: LineItemsPlan | None = None
-    issue = False
-    for key, value in changes.items():
-        if key in _DETAIL_CHECKS:
-            details[key] = _DETAIL_CHECKS[key](value, key)
+    for key in command.keys:
+        value = getattr(command, key)
+        if key in _DETAIL_KEYS:
+            details[key] = value
         elif key in ("sms_notify", "email_notify"):
-            on = limits.check_boolean(value, key)
             notifications[key.replace("notify", "status")] = (
-                NotificationStatus.PENDING if on else None
+                NotificationStatus.PENDING if value else None
             )
         elif key == "expire_by":
             details[key] = limits.check_expire_by(value, at)
-        elif key in ("customer_id", "customer"):
-            customer = resolve_customer(customer, key, value, customers, new_id)
+        elif key == "customer_id":
+            customer = (
+                None
+                if value is None
+                else resolve_customer(customer, CustomerRef(id=value), customers, new_id)
+            )
+        elif key == "customer":
+            customer = resolve_customer(customer, value, customers, new_id)
         elif key == "line_items":
             lines = merge_line_items(
                 invoice.line_items, value, currency=invoice.currency, new_id=new_id, items=items
             )
-        else:  # "draft", the only key left in the table
-            issue = not limits.check_boolean(value, "draft")
 
     updated = attrs.evolve(
         invoice,
@@ -179,134 +127,90 @@ def plan_update(
         customer=customer,
         line_items=invoice.line_items if lines is None else lines.line_items,
     )
-    return UpdatePlan(invoice=updated, keys=tuple(changes), issue=issue, line_items=lines)
+    return UpdatePlan(
+        invoice=updated, keys=command.keys, issue=command.draft is False, line_items=lines
+    )
 
 
-def check_update_keys(status: Status, changes: object) -> Mapping[str, object]:
-    """The request-wide checks of an update in ``status``, before any value is looked at."""
-    if not v.is_object(changes):
-        raise errors.MUST_BE.error(field="changes", attribute="changes", expected="an object")
-    accepted = UPDATABLE_KEYS.get(status, ())
-    extras = [key for key in changes if key not in accepted]
-    if extras:
-        raise errors.EXTRA_FIELDS.error(field=extras[0], keys=", ".join(extras))
-    check_invoice_only_keys(changes)
-    return changes
+def check_update_keys(status: Status, keys: object) -> tuple[str, ...]:
+    """The keys of an update that ``status`` does not accept, refused (the extra-field error).
 
-
-def check_invoice_only_keys(body: Mapping[str, object]) -> None:
-    """Keys of payment links refused with their own messages, and the customer pair.
-
-    Shared by create and update, which Razorpay checks the same way.
+    ``keys`` are the request's keys in request order (``UpdateInvoice.keys``).
     """
-    if "amount" in body:
-        raise errors.AMOUNT_NOT_FOR_INVOICE.error(field="amount")
-    if "first_payment_min_amount" in body:
-        raise errors.FIRST_PAYMENT_MIN_AMOUNT_NOT_FOR_INVOICE.error(
-            field="first_payment_min_amount"
-        )
-    if "customer" in body and "customer_id" in body:
-        raise errors.EITHER_CUSTOMER.error(field="customer_id")
+    status = v.to_enum(Status, status, "status")
+    if isinstance(keys, Mapping) or not isinstance(keys, (tuple, list)):
+        raise errors.MUST_BE.error(field="keys", attribute="keys", expected="a tuple of keys")
+    if not all(isinstance(key, str) for key in keys):
+        raise errors.MUST_BE.error(field="keys", attribute="keys", expected="a tuple of keys")
+    accepted = statuses.row(status).updatable_keys
+    limits.refuse_extras(dict.fromkeys(keys), frozenset(accepted))
+    return tuple(keys)
 
 
 def resolve_customer(
     current: Customer | None,
-    key: str,
-    value: object,
+    value: CustomerRef | CustomerInput | None,
     customers: CustomerDirectory | None,
     new_id: IdSource,
 ) -> Customer | None:
-    """The invoice's customer after a ``customer_id`` or ``customer`` request key."""
-    if key == "customer_id":
-        return _customer_by_id(value, customers)
-    return _edit_customer(current, value, customers, new_id)
+    """The invoice's customer after a parsed ``customer_id`` or ``customer``.
 
-
-def _customer_by_id(value: object, customers: CustomerDirectory | None) -> Customer | None:
+    A ``CustomerRef`` links a customer of ``customers``; a ``CustomerInput``
+    with ``id`` links one and applies its fields over it, without ``id`` edits
+    ``current`` (only the snapshot) or, with no current customer, makes one. An
+    input with no field set changes nothing and makes no customer. ``None``
+    unsets the customer.
+    """
     if value is None:
-        return None  # customer_id: null unsets the customer
+        return None
+    if isinstance(value, CustomerRef):
+        return _customer_by_id(value.id, customers)
+    if not isinstance(value, CustomerInput):
+        raise errors.MUST_BE.error(
+            field="customer", attribute="customer", expected="a CustomerRef or CustomerInput"
+        )
+    if value.id is None:
+        return None  # customer: {id: null} unsets it too
+    if isinstance(value.id, str):
+        base = _customer_by_id(value.id, customers)
+    elif current is not None:
+        base = current  # edits touch only the invoice's snapshot
+    elif value == CustomerInput():
+        return None  # {} is missing (Laravel): no nameless customer is made
+    else:
+        base = Customer(id=new_id("cust"))  # a new customer, created with the invoice
+    return _with_fields(base, value, new_id)
+
+
+def _with_fields(base: Customer, value: CustomerInput, new_id: IdSource) -> Customer:
+    fields: dict[str, object] = {}
+    for key in ("name", "email", "contact", "gstin"):
+        given = getattr(value, key)
+        if given is not UNSET:
+            fields[key] = given
+    for key, kind in (
+        ("billing_address", AddressType.BILLING),
+        ("shipping_address", AddressType.SHIPPING),
+    ):
+        given = getattr(value, key)
+        if given is not UNSET:
+            fields[key] = _address(given, kind, getattr(base, key), new_id)
+    return attrs.evolve(base, **fields)  # type: ignore[arg-type]
+
+
+def _customer_by_id(value: str, customers: CustomerDirectory | None) -> Customer:
     if customers is not None and not isinstance(customers, Mapping):
         raise errors.MUST_BE.error(field="customers", attribute="customers", expected="a mapping")
-    found = customers.get(value) if isinstance(value, str) and customers is not None else None
+    found = customers.get(value) if customers is not None else None
     if not isinstance(found, Customer):
         raise errors.ID_DOES_NOT_EXIST.error(field="customer_id")
     return found
 
 
-def _edit_customer(
-    current: Customer | None,
-    value: object,
-    customers: CustomerDirectory | None,
-    new_id: IdSource,
-) -> Customer | None:
-    """Razorpay's customer resolution on a draft (reference section 2.2, item 4)."""
-    if value is None:
-        return None
-    value = _refuse_extras(value, CUSTOMER_KEYS, "customer")
-    if "id" in value:
-        if value["id"] is None:
-            return None  # customer: {id: null} unsets it too
-        base = _customer_by_id(value["id"], customers)
-    elif current is not None:
-        base = current  # edits touch only the invoice's snapshot
-    else:
-        base = Customer(id=new_id("cust"))  # a new customer, created with the invoice
-    fields: dict[str, object] = {}
-    for key in ("name", "email", "contact", "gstin"):
-        if key in value:
-            fields[key] = limits.check_text(
-                value[key], f"customer.{key}", maximum=_CUSTOMER_LIMITS[key]
-            )
-    for key, kind in (
-        ("billing_address", AddressType.BILLING),
-        ("shipping_address", AddressType.SHIPPING),
-    ):
-        if key in value:
-            fields[key] = _address(value[key], kind, getattr(base, key), new_id)
-    return attrs.evolve(base, **fields)  # type: ignore[misc]
-
-
-_CUSTOMER_LIMITS: Final = {
-    "name": limits.MAX_CUSTOMER_NAME_LENGTH,
-    "email": limits.MAX_EMAIL_LENGTH,
-    "contact": limits.MAX_CONTACT_LENGTH,
-    "gstin": limits.MAX_GSTIN_LENGTH,
-}
-
-
 def _address(
-    value: object, kind: AddressType, current: Address | None, new_id: IdSource
+    value: AddressInput | None, kind: AddressType, current: Address | None, new_id: IdSource
 ) -> Address | None:
-    where = f"customer.{kind.value}"
     if value is None:
         return None
-    value = _refuse_extras(value, _ADDRESS_KEYS, where)
-    fields = {
-        key: limits.check_text(value[key], f"{where}.{key}", maximum=limits.MAX_ADDRESS_LENGTH)
-        for key in _ADDRESS_KEYS
-        if key in value and key != "id"
-    }
-    if isinstance(fields.get("country"), str):
-        fields["country"] = _country(str(fields["country"]))
     base = current if current is not None else Address(id=new_id("addr"), type=kind)
-    return attrs.evolve(base, **fields)  # type: ignore[arg-type]
-
-
-def _refuse_extras(value: object, keys: tuple[str, ...], where: str) -> Mapping[str, object]:
-    """``value`` itself, which must be an object whose keys are all in ``keys``."""
-    if not v.is_object(value):
-        raise errors.MUST_BE.error(
-            field=where, attribute=where.rsplit(".", 1)[-1].replace("_", " "), expected="an object"
-        )
-    extras = [key for key in value if key not in keys]
-    if extras:
-        raise errors.EXTRA_FIELDS.error(
-            field=f"{where}.{extras[0]}", keys=", ".join(f"{where}.{k}" for k in extras)
-        )
-    return value
-
-
-def _country(name: str) -> str:
-    """Razorpay returns lowercase ISO codes: ``"IN"`` and ``"India"`` become ``"in"``."""
-    lowered = name.strip().lower()
-    return {"india": "in"}.get(lowered, lowered)
+    return attrs.evolve(base, **value.fields())  # type: ignore[arg-type]

@@ -1,60 +1,56 @@
-"""Razorpay's JSON: request payloads in, entities out. The only module that knows the wire shape.
+"""Razorpay's JSON out (and back in): entities rendered with every key in Razorpay's order.
 
-Parsers take what ``json.loads`` gives (dicts, lists, scalars) and return the
-typed requests of ``commands``, or raise an ``InvoiceError`` with Razorpay's
-exact description. Renderers give Razorpay's entities with every key in its
-order. Work is bounded by the limits, not by the input: a list or a string
-longer than its limit is refused by its length before anything in it is read.
+Renderers give Razorpay's entities; ``load_invoice`` reads an entity back. The
+requests (what a client sends) are parsed by ``invoicecore.requests``, from
+ordered rule tables. Work is bounded by the limits, not by the input.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
+import attrs
+
 from invoicecore import _validators as v
-from invoicecore import amounts, errors, limits
-from invoicecore.commands import (
-    FETCH_MAX_COUNT,
-    CapturePayment,
-    CreateInvoice,
-    FetchQuery,
-    UpdateInvoice,
-)
+from invoicecore import errors, limits
+from invoicecore.amounts import Tax
 from invoicecore.entities import (
     INVOICE_TYPE,
     Address,
     Customer,
     Details,
     Invoice,
+    Item,
     Lifecycle,
     LineItem,
+    Notes,
     Notifications,
+    NotificationStatus,
     Order,
     Status,
-    Tax,
 )
 from invoicecore.invariants import check_invariants
-from invoicecore.updates import check_invoice_only_keys, check_update_keys
 
 __all__ = [
     "ADDRESS_KEYS",
-    "CREATE_KEYS",
     "CUSTOMER_DETAILS_KEYS",
-    "FETCH_KEYS",
+    "CUSTOMER_ENTITY_KEYS",
     "INVOICE_KEYS",
+    "ITEM_ENTITY_KEYS",
     "LINE_ITEM_ENTITY_KEYS",
+    "SERVER_ERROR_DESCRIPTION",
     "TAX_ENTITY_KEYS",
+    "load_customer",
     "load_invoice",
-    "parse_create",
-    "parse_fetch_query",
-    "parse_payment",
-    "parse_update",
+    "load_item",
     "render_collection",
+    "render_customer",
     "render_customer_details",
     "render_error",
     "render_invoice",
+    "render_item",
     "render_line_item",
 ]
 
@@ -149,6 +145,40 @@ ADDRESS_KEYS: Final = (
     "state",
     "country",
 )
+CUSTOMER_ENTITY_KEYS: Final = (
+    "id",
+    "entity",
+    "name",
+    "email",
+    "contact",
+    "gstin",
+    "billing_address",
+    "shipping_address",
+    "notes",
+    "created_at",
+)
+"""The keys of the customer entity ``render_customer`` gives, in order."""
+
+ITEM_ENTITY_KEYS: Final = (
+    "id",
+    "active",
+    "name",
+    "description",
+    "amount",
+    "unit_amount",
+    "currency",
+    "type",
+    "unit",
+    "tax_inclusive",
+    "hsn_code",
+    "sac_code",
+    "tax_rate",
+    "tax_id",
+    "tax_group_id",
+    "created_at",
+)
+"""The keys of the item entity ``render_item`` gives, in order."""
+
 TAX_ENTITY_KEYS: Final = (
     "tax_id",
     "name",
@@ -159,165 +189,15 @@ TAX_ENTITY_KEYS: Final = (
     "tax_amount",
 )
 
-CREATE_KEYS: Final = (
-    "type",
-    "description",
-    "draft",
-    "customer_id",
-    "customer",
-    "line_items",
-    "currency",
-    "expire_by",
-    "sms_notify",
-    "email_notify",
-    "partial_payment",
-    "date",
-    "terms",
-    "comment",
-    "notes",
-    "receipt",
-    "amount",
-    "first_payment_min_amount",
-    "idempotency_key",
-    "billing_start",
-    "billing_end",
-)
-"""The keys a create accepts (``invoice_number`` is read as ``receipt`` first)."""
-
-FETCH_KEYS: Final = ("type", "payment_id", "receipt", "customer_id", "from", "to", "count", "skip")
-
 _ERROR_ENVELOPE: Final = {
     "code": "BAD_REQUEST_ERROR",
     "source": "business",
     "step": "payment_initiation",
     "reason": "input_validation_failed",
 }
-_DRAFT_VALUES: Final = {"1": True, "0": False}
-_MAX_IDEMPOTENCY_KEY_LENGTH: Final = 255
-_MAX_FILTER_LENGTH: Final = 40
-
-
-# ---------------------------------------------------------------------------
-# Requests
-# ---------------------------------------------------------------------------
-
-
-def parse_create(payload: object, *, at: int) -> CreateInvoice:
-    """A create request, checked; ``date`` defaults to ``at`` when the key is absent.
-
-    An explicit ``"date": null`` stays null, as on Razorpay.
-    """
-    at = v.check_integer(at, "at")
-    body = _renamed(_object(payload, "body"))
-    _refuse_extras(body, CREATE_KEYS, "")
-    kind = body.get("type", INVOICE_TYPE)
-    if kind != INVOICE_TYPE:
-        raise errors.NOT_A_VALID_TYPE.error(field="type", type=v.echo(kind))
-    check_invoice_only_keys(body)
-    draft = _draft(body["draft"]) if "draft" in body else False
-    currency = _currency(body.get("currency", "INR"))
-    details = Details(
-        receipt=limits.check_receipt(body.get("receipt")),
-        description=limits.check_text(body.get("description"), "description"),
-        terms=limits.check_text(body.get("terms"), "terms"),
-        comment=limits.check_text(body.get("comment"), "comment"),
-        notes=limits.check_notes(body.get("notes", {})),
-        date=limits.check_optional_integer(body.get("date", at), "date"),
-        expire_by=limits.check_expire_by(body.get("expire_by"), at),
-        partial_payment=_flag(body.get("partial_payment", False), "partial_payment"),
-        billing_start=limits.check_optional_integer(body.get("billing_start"), "billing_start"),
-        billing_end=limits.check_optional_integer(body.get("billing_end"), "billing_end"),
-    )
-    customer_id = body.get("customer_id")
-    if customer_id is not None and type(customer_id) is not str:
-        raise errors.MUST_BE.error(
-            field="customer_id", attribute="customer id", expected="a string"
-        )
-    customer = body.get("customer")
-    if customer is not None:
-        customer = _object(customer, "customer")
-    return CreateInvoice(
-        draft=draft,
-        currency=currency,
-        details=details,
-        sms_notify=_flag(body.get("sms_notify", True), "sms_notify"),
-        email_notify=_flag(body.get("email_notify", True), "email_notify"),
-        customer_id=customer_id,
-        customer=customer,
-        line_items=_line_item_elements(body["line_items"], allow_empty=False)
-        if "line_items" in body
-        else (),
-        idempotency_key=limits.check_text(
-            body.get("idempotency_key"), "idempotency_key", maximum=_MAX_IDEMPOTENCY_KEY_LENGTH
-        ),
-    )
-
-
-def parse_update(payload: object, *, status: Status | None = None) -> UpdateInvoice:
-    """An update request: aliases renamed, flags typed, key order kept.
-
-    With the invoice's ``status``, the keys that status does not accept are
-    refused first, before any value is typed, as Razorpay checks them.
-    """
-    body = _renamed(_object(payload, "body"))
-    if status is not None:
-        check_update_keys(Status(status), body)
-    changes: dict[str, object] = {}
-    for key, value in itertools.islice(body.items(), _scan_limit(CREATE_KEYS)):
-        if key in ("sms_notify", "email_notify", "partial_payment"):
-            changes[key] = _flag(value, key)
-        elif key == "draft":
-            changes[key] = _draft(value)
-        elif key == "line_items":
-            changes[key] = list(_line_item_elements(value, allow_empty=True))
-        else:
-            changes[key] = value
-    return UpdateInvoice(changes=changes)
-
-
-def parse_payment(payload: object) -> CapturePayment:
-    """The simulator's captured payment: ``{"amount": int, "payment_id": "pay_..."}``."""
-    body = _object(payload, "body")
-    _refuse_extras(body, ("amount", "payment_id"), "")
-    for key in ("amount", "payment_id"):
-        if key not in body:
-            raise errors.REQUIRED.error(field=key, attribute=v.attribute_label(key))
-    amount = v.check_integer(body["amount"], "amount", minimum=1)
-    payment_id = body["payment_id"]
-    if type(payment_id) is not str or not payment_id:
-        raise errors.MUST_BE.error(field="payment_id", attribute="payment id", expected="a string")
-    return CapturePayment(amount=amount, payment_id=payment_id)
-
-
-def parse_fetch_query(query: object) -> FetchQuery:
-    """``GET /v1/invoices`` query: values as URL strings or integers (``"2"`` and ``2`` agree)."""
-    params = {} if query is None else _object(query, "query")
-    _refuse_extras(params, FETCH_KEYS, "")
-    kind = params.get("type")
-    if kind is not None and kind != INVOICE_TYPE:
-        raise errors.NOT_A_VALID_TYPE.error(field="type", type=v.echo(kind))
-    count = _query_integer(params.get("count"), "count")
-    if count is not None and count > FETCH_MAX_COUNT:
-        raise errors.MAX_VALUE.error(field="count", attribute="count", maximum=FETCH_MAX_COUNT)
-    if count is not None and count < 1:
-        raise errors.MIN_VALUE.error(field="count", attribute="count", minimum=1)
-    skip = _query_integer(params.get("skip"), "skip")
-    if skip is not None and skip < 0:
-        raise errors.MIN_VALUE.error(field="skip", attribute="skip", minimum=0)
-    moments = {key: _query_integer(params.get(key), key) for key in ("from", "to")}
-    for key, moment in moments.items():
-        if moment is not None and moment < 0:
-            raise errors.MIN_VALUE.error(field=key, attribute=key, minimum=0)
-    return FetchQuery(
-        type=kind if isinstance(kind, str) else None,
-        payment_id=_query_text(params.get("payment_id"), "payment_id"),
-        receipt=_query_text(params.get("receipt"), "receipt"),
-        customer_id=_query_text(params.get("customer_id"), "customer_id"),
-        from_=moments["from"],
-        to=moments["to"],
-        count=FetchQuery().count if count is None else count,
-        skip=0 if skip is None else skip,
-    )
+_SERVER_ERROR_STATUS: Final = 500
+SERVER_ERROR_DESCRIPTION: Final = "The server could not complete the request."
+"""The description ``render_error`` gives an error that is not the client's (a 500)."""
 
 
 # ---------------------------------------------------------------------------
@@ -426,10 +306,31 @@ def render_collection(invoices: Iterable[Invoice]) -> dict[str, Any]:
     return {"entity": "collection", "count": len(items), "items": items}
 
 
-def render_error(error: errors.InvoiceError) -> dict[str, Any]:
-    """Razorpay's error envelope (decisions.md): BAD_REQUEST_ERROR, business, validation."""
+def render_error(error: errors.InvoiceError, *, include_code: bool = False) -> dict[str, Any]:
+    """Razorpay's error envelope (decisions.md): BAD_REQUEST_ERROR, business, validation.
+
+    ``include_code=True`` puts the stable code in ``metadata``
+    (``{"code": "..."}``) for clients that branch on it; by default the envelope
+    is Razorpay's exactly. An error that is not the client's (``http_status``
+    500: ``EmbedderError``, ``CorruptEntityError``) renders as Razorpay's
+    ``SERVER_ERROR`` with a fixed description, so no internal detail reaches
+    the client; the exception keeps the detail for the service's log.
+    """
     if not isinstance(error, errors.InvoiceError):
         raise errors.MUST_BE.error(field="error", attribute="error", expected="an InvoiceError")
+    metadata: dict[str, Any] = {"code": error.code} if include_code else {}
+    if errors.http_status(error) >= _SERVER_ERROR_STATUS:
+        return {
+            "error": {
+                "code": "SERVER_ERROR",
+                "description": SERVER_ERROR_DESCRIPTION,
+                "field": None,
+                "source": "internal",
+                "step": "NA",
+                "reason": "NA",
+                "metadata": metadata,
+            }
+        }
     return {
         "error": {
             "code": _ERROR_ENVELOPE["code"],
@@ -438,7 +339,7 @@ def render_error(error: errors.InvoiceError) -> dict[str, Any]:
             "source": _ERROR_ENVELOPE["source"],
             "step": _ERROR_ENVELOPE["step"],
             "reason": _ERROR_ENVELOPE["reason"],
-            "metadata": {},
+            "metadata": metadata,
         }
     }
 
@@ -452,44 +353,53 @@ def load_invoice(entity: object) -> Invoice:
     are read leniently: an empty ``currency`` means INR (Razorpay's default),
     and an empty line-item currency means the invoice's; a line item without
     ``ref_id``/``ref_type`` (older samples) has them null.
+
+    The derived fields are compared with the figures the entities already
+    hold (computed once, cached), not with a second rendering, so loading
+    costs about what building the entities costs.
     """
-    data = _object(entity, "invoice")
-    currency = _get(data, "currency") or "INR"
-    order_id = _get(data, "order_id")
-    lines = _get(data, "line_items")
+    data: dict[str, Any] = _object(entity, "invoice")
+    _require(data, _INVOICE_READ_KEYS)
+    currency = data["currency"] or "INR"
+    order_id = data["order_id"]
+    lines = data["line_items"]
     if not isinstance(lines, list):
         raise errors.MUST_BE.error(field="line_items", attribute="line items", expected="an array")
     if len(lines) > limits.MAX_LINE_ITEMS:
         raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
+    line_data = [
+        line if type(line) is dict else _object(line, f"line_items[{index}]")
+        for index, line in enumerate(lines)
+    ]
+    customer_data = _customer_details_data(data["customer_details"])
     invoice = Invoice(
-        id=_get(data, "id"),
-        created_at=_get(data, "created_at"),
+        id=data["id"],
+        created_at=data["created_at"],
         currency=currency,
         lifecycle=Lifecycle(
-            status=_get(data, "status"),
-            issued_at=_get(data, "issued_at"),
-            paid_at=_get(data, "paid_at"),
-            cancelled_at=_get(data, "cancelled_at"),
-            expired_at=_get(data, "expired_at"),
+            status=_member(_STATUSES, data["status"]),
+            issued_at=data["issued_at"],
+            paid_at=data["paid_at"],
+            cancelled_at=data["cancelled_at"],
+            expired_at=data["expired_at"],
         ),
         details=Details(
-            receipt=_get(data, "receipt"),
-            description=_get(data, "description"),
-            terms=_get(data, "terms"),
-            comment=_get(data, "comment"),
-            notes=limits.check_notes(_get(data, "notes")),
-            date=_get(data, "date"),
-            expire_by=_get(data, "expire_by"),
-            partial_payment=_get(data, "partial_payment"),
-            view_less=_get(data, "view_less"),
-            billing_start=_get(data, "billing_start"),
-            billing_end=_get(data, "billing_end"),
-            group_taxes_discounts=_get(data, "group_taxes_discounts"),
+            receipt=data["receipt"],
+            description=data["description"],
+            terms=data["terms"],
+            comment=data["comment"],
+            notes=Notes(data["notes"]),
+            date=data["date"],
+            expire_by=data["expire_by"],
+            partial_payment=data["partial_payment"],
+            view_less=data["view_less"],
+            billing_start=data["billing_start"],
+            billing_end=data["billing_end"],
+            group_taxes_discounts=data["group_taxes_discounts"],
         ),
-        customer=_load_customer(_get(data, "customer_details")),
+        customer=None if customer_data is None else _customer_from(customer_data),
         line_items=tuple(
-            _load_line_item(line, currency, f"line_items[{index}]")
-            for index, line in enumerate(lines)
+            _line_item_from(line, currency, index) for index, line in enumerate(line_data)
         ),
         order=None
         if order_id is None
@@ -498,35 +408,177 @@ def load_invoice(entity: object) -> Invoice:
             amount_paid=_get(data, "amount_paid"),
             payment_id=_get(data, "payment_id"),
         ),
-        short_url=_get(data, "short_url"),
+        short_url=data["short_url"],
         notifications=Notifications(
-            sms_status=_get(data, "sms_status"), email_status=_get(data, "email_status")
+            sms_status=_member(_NOTIFICATION_STATUSES, data["sms_status"]),
+            email_status=_member(_NOTIFICATION_STATUSES, data["email_status"]),
         ),
-        idempotency_key=_get(data, "idempotency_key"),
+        idempotency_key=data["idempotency_key"],
     )
-    _check_derived(
-        data,
-        render_invoice(invoice),
-        ("invoice_number", "customer_id", "amount_paid", "payment_id", *_DERIVED),
-    )
+    _check_invoice_derived(invoice, data, customer_data, line_data)
     check_invariants(invoice)
     return invoice
+
+
+def render_customer(customer: Customer, *, created_at: int) -> dict[str, Any]:
+    """Razorpay's customer entity (``POST /v1/customers``), as the book answers it.
+
+    ``created_at`` is passed in (the customer snapshot does not hold it); the
+    snapshot has no notes, so ``notes`` renders as Razorpay's empty ``[]``.
+    """
+    v.check_type(customer, Customer, "customer", "a Customer")
+    created_at = v.check_integer(created_at, "created_at")
+    return {
+        "id": customer.id,
+        "entity": "customer",
+        "name": customer.name,
+        "email": customer.email,
+        "contact": customer.contact,
+        "gstin": customer.gstin,
+        "billing_address": _render_address(customer.billing_address),
+        "shipping_address": _render_address(customer.shipping_address),
+        "notes": [],
+        "created_at": created_at,
+    }
+
+
+def load_customer(entity: object) -> Customer:
+    """A ``Customer`` from the entity ``render_customer`` gives; ``load(render(c)) == c``.
+
+    Every key is required; ``entity`` must be ``"customer"`` and ``notes``
+    empty (the snapshot keeps none, so loading other notes would lose them).
+    """
+    data = _object(entity, "customer")
+    for key in CUSTOMER_ENTITY_KEYS:
+        _get(data, key)
+    limits.refuse_extras(data, CUSTOMER_ENTITY_KEYS)
+    if data["entity"] != "customer":
+        raise errors.ENTITY_INCONSISTENT.error(field="entity", attribute="entity")
+    if data["notes"] not in ([], {}):
+        raise errors.ENTITY_INCONSISTENT.error(field="notes", attribute="notes")
+    v.check_integer(data["created_at"], "created_at")
+    return _customer_from(data)
+
+
+def render_item(item: Item, *, created_at: int) -> dict[str, Any]:
+    """Razorpay's item entity (``POST /v1/items``), as the book answers it.
+
+    ``unit_amount`` repeats ``amount``; ``tax_id`` and ``tax_group_id`` are
+    null, since items here carry no tax references.
+    """
+    v.check_type(item, Item, "item", "an Item")
+    created_at = v.check_integer(created_at, "created_at")
+    return {
+        "id": item.id,
+        "active": item.active,
+        "name": item.name,
+        "description": item.description,
+        "amount": item.amount,
+        "unit_amount": item.amount,
+        "currency": item.currency,
+        "type": item.type,
+        "unit": item.unit,
+        "tax_inclusive": item.tax_inclusive,
+        "hsn_code": item.hsn_code,
+        "sac_code": item.sac_code,
+        "tax_rate": item.tax_rate,
+        "tax_id": None,
+        "tax_group_id": None,
+        "created_at": created_at,
+    }
+
+
+def load_item(entity: object) -> Item:
+    """An ``Item`` from the entity ``render_item`` gives; ``load(render(i)) == i``.
+
+    Every key is required; ``unit_amount`` must equal ``amount`` and the tax
+    references must be null, as ``render_item`` writes them.
+    """
+    data: dict[str, Any] = _object(entity, "item")
+    for key in ITEM_ENTITY_KEYS:
+        _get(data, key)
+    limits.refuse_extras(data, ITEM_ENTITY_KEYS)
+    item = Item(**{key: data[key] for key in ITEM_ENTITY_KEYS if key in _ITEM_FIELDS})
+    v.check_integer(data["created_at"], "created_at")
+    _check_derived(data, render_item(item, created_at=data["created_at"]), _ITEM_DERIVED)
+    return item
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
 
-_DERIVED: Final = (
-    "gross_amount",
-    "tax_amount",
-    "taxable_amount",
-    "amount",
-    "amount_due",
-    "entity",
-    "type",
+_STATUSES: Final[Mapping[object, object]] = {status.value: status for status in Status}
+_NOTIFICATION_STATUSES: Final[Mapping[object, object]] = {
+    status.value: status for status in NotificationStatus
+}
+
+
+def _member(members: Mapping[object, object], value: object) -> Any:  # noqa: ANN401
+    """The enum member a string names, found by one lookup; anything else as given.
+
+    The entity's converter then has nothing to search, and still refuses what
+    names no member with its own message.
+    """
+    try:
+        return members.get(value, value)
+    except TypeError:  # an unhashable value: the converter refuses it
+        return value
+
+
+def _read_keys(*ordered: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Keys a loader reads: in the order their absence is reported, and as a set to test at once."""
+    return ordered, frozenset(ordered)
+
+
+_INVOICE_READ_KEYS: Final = _read_keys(
+    "currency",
+    "order_id",
+    "line_items",
+    "customer_details",
+    "id",
+    "created_at",
+    "status",
+    "issued_at",
+    "paid_at",
+    "cancelled_at",
+    "expired_at",
+    "receipt",
+    "description",
+    "terms",
+    "comment",
+    "notes",
+    "date",
+    "expire_by",
+    "partial_payment",
+    "view_less",
+    "billing_start",
+    "billing_end",
+    "group_taxes_discounts",
+    "short_url",
+    "sms_status",
+    "email_status",
+    "idempotency_key",
 )
-_LINE_DERIVED: Final = ("unit_amount", "gross_amount", "tax_amount", "taxable_amount", "net_amount")
+_LINE_READ_KEYS: Final = _read_keys(
+    "taxes",
+    "id",
+    "item_id",
+    "name",
+    "description",
+    "amount",
+    "currency",
+    "type",
+    "tax_inclusive",
+    "hsn_code",
+    "sac_code",
+    "tax_rate",
+    "unit",
+    "quantity",
+)
+_LINE_VALUES: Final = operator.itemgetter(*_LINE_READ_KEYS[0])
+_ITEM_DERIVED: Final = ("unit_amount", "tax_id", "tax_group_id")
+_ITEM_FIELDS: Final = frozenset(attrs.fields_dict(Item))
 
 
 def _object(value: object, name: str) -> dict[str, object]:
@@ -535,103 +587,16 @@ def _object(value: object, name: str) -> dict[str, object]:
     return dict(value)
 
 
-def _scan_limit(keys: tuple[str, ...]) -> int:
-    # Reading past this many keys cannot change the answer much: the extra-field
-    # message then lists the first extra keys only, and the work stays bounded.
-    return len(keys) + 50
-
-
-def _refuse_extras(body: Mapping[str, object], keys: tuple[str, ...], where: str) -> None:
-    scanned = itertools.islice(body, _scan_limit(keys))
-    extras = [key for key in scanned if key not in keys]
-    if extras:
-        prefix = f"{where}." if where else ""
-        raise errors.EXTRA_FIELDS.error(
-            field=f"{prefix}{extras[0]}", keys=", ".join(f"{prefix}{k}" for k in extras)
-        )
-
-
-def _renamed(body: dict[str, object]) -> dict[str, object]:
-    """``invoice_number`` is Razorpay's alias of ``receipt``: it takes the first of their places."""
-    if "invoice_number" not in body:
-        return body
-    renamed: dict[str, object] = {}
-    for key, value in body.items():
-        if key in ("invoice_number", "receipt"):
-            renamed["receipt"] = body["invoice_number"]
-        else:
-            renamed[key] = value
-    return renamed
-
-
-def _flag(value: object, field: str) -> bool:
-    """Laravel's boolean rule: ``true``, ``false``, ``1``, ``0``, ``"1"``, ``"0"``."""
-    if type(value) is bool:
-        return value
-    if (type(value) is int and value in (0, 1)) or value in ("0", "1"):
-        return value in (1, "1")
-    raise errors.MUST_BE_BOOLEAN.error(field=field, attribute=v.attribute_label(field))
-
-
-def _draft(value: object) -> bool:
-    """Razorpay checks ``draft === '1'``; anything but ``"1"`` or ``"0"`` is invalid."""
-    if isinstance(value, str) and value in _DRAFT_VALUES:
-        return _DRAFT_VALUES[value]
-    raise errors.INVALID_SELECTION.error(field="draft", attribute="draft")
-
-
-def _currency(value: object) -> str:
-    if value is None or value == "":
-        raise errors.REQUIRED.error(field="currency", attribute="currency")
-    return amounts.get_currency(value).code
-
-
-def _line_item_elements(value: object, *, allow_empty: bool) -> tuple[dict[str, object], ...]:
-    if not isinstance(value, (list, tuple)):
-        raise errors.MUST_BE.error(field="line_items", attribute="line items", expected="an array")
-    if len(value) > limits.MAX_LINE_ITEMS:
-        raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
-    if not value and not allow_empty:
-        raise errors.LINE_ITEMS_EMPTY.error(field="line_items")
-    elements = []
-    for index, element in enumerate(value):
-        if not v.is_object(element):
-            raise errors.MUST_BE.error(
-                field=f"line_items[{index}]", attribute="line item", expected="an object"
-            )
-        item: dict[str, object] = dict(element)
-        if "unit_amount" in item:
-            # Razorpay renames unit_amount to amount before validating.
-            item = {("amount" if k == "unit_amount" else k): val for k, val in item.items()}
-        elements.append(item)
-    return tuple(elements)
-
-
-def _query_integer(value: object, field: str) -> int | None:
-    if value is None:
-        return None
-    digits = value.removeprefix("-") if isinstance(value, str) else ""
-    # 20 characters hold any int64; a longer string is refused by its length alone.
-    if 0 < len(digits) <= 20 and digits.isascii() and digits.isdigit():  # noqa: PLR2004
-        return int(str(value))
-    if type(value) is int:
-        return value
-    raise errors.MUST_BE.error(field=field, attribute=field, expected="an integer")
-
-
-def _query_text(value: object, field: str) -> str | None:
-    if value is None:
-        return None
-    if type(value) is int:
-        value = str(value)
-    text = limits.check_text(value, field, maximum=_MAX_FILTER_LENGTH)
-    if text == "":
-        raise errors.MIN_LENGTH.error(field=field, attribute=v.attribute_label(field), minimum=1)
-    return text
-
-
 def _value(member: object) -> object:
     return getattr(member, "value", member)
+
+
+def _require(data: Mapping[str, object], keys: tuple[tuple[str, ...], frozenset[str]]) -> None:
+    """Every key of ``keys`` present (one set comparison), else the first missing one's error."""
+    ordered, present = keys
+    if not present <= data.keys():
+        for key in ordered:
+            _get(data, key)
 
 
 def _get(data: Mapping[str, object], key: str) -> Any:  # noqa: ANN401 - the entities check types
@@ -674,28 +639,26 @@ def _render_address(address: Address | None) -> dict[str, Any] | None:
     }
 
 
-def _load_customer(value: object) -> Customer | None:
+def _customer_details_data(value: object) -> dict[str, object] | None:
+    """``customer_details`` as a dict, or ``None`` when it names no customer (all null)."""
     if value is None:
         return None
     data = _object(value, "customer_details")
-    fields = {key: data.get(key) for key in CUSTOMER_DETAILS_KEYS[:7]}
-    if all(field is None for field in fields.values()):
+    if all(data.get(key) is None for key in CUSTOMER_DETAILS_KEYS[:7]):
         return None
-    customer = Customer(
-        id=fields["id"],  # type: ignore[arg-type]
-        name=fields["name"],  # type: ignore[arg-type]
-        email=fields["email"],  # type: ignore[arg-type]
-        contact=fields["contact"],  # type: ignore[arg-type]
-        gstin=fields["gstin"],  # type: ignore[arg-type]
-        billing_address=_load_address(fields["billing_address"], "billing_address"),
-        shipping_address=_load_address(fields["shipping_address"], "shipping_address"),
+    return data
+
+
+def _customer_from(data: Mapping[str, object]) -> Customer:
+    return Customer(
+        id=data.get("id"),  # type: ignore[arg-type]
+        name=data.get("name"),  # type: ignore[arg-type]
+        email=data.get("email"),  # type: ignore[arg-type]
+        contact=data.get("contact"),  # type: ignore[arg-type]
+        gstin=data.get("gstin"),  # type: ignore[arg-type]
+        billing_address=_load_address(data.get("billing_address"), "billing_address"),
+        shipping_address=_load_address(data.get("shipping_address"), "shipping_address"),
     )
-    _check_derived(
-        data,
-        render_customer_details(customer),
-        ("customer_name", "customer_email", "customer_contact"),
-    )
-    return customer
 
 
 def _load_address(value: object, where: str) -> Address | None:
@@ -705,31 +668,147 @@ def _load_address(value: object, where: str) -> Address | None:
     return Address(**{key: _get(data, key) for key in ADDRESS_KEYS})
 
 
-def _load_line_item(value: object, currency: str, where: str) -> LineItem:
-    data = _object(value, where)
-    taxes = _get(data, "taxes")
+def _line_item_from(data: Mapping[str, object], currency: str, index: int) -> LineItem:
+    try:
+        values = _LINE_VALUES(data)
+    except KeyError:
+        _require(data, _LINE_READ_KEYS)
+        raise  # pragma: no cover - _require names the missing key
+    (
+        taxes,
+        id,
+        item_id,
+        name,
+        description,
+        amount,
+        line_currency,
+        kind,
+        tax_inclusive,
+        hsn_code,
+        sac_code,
+        tax_rate,
+        unit,
+        quantity,
+    ) = values
     if not isinstance(taxes, list) or len(taxes) > limits.MAX_TAXES:
-        raise errors.MUST_BE.error(field=f"{where}.taxes", attribute="taxes", expected="an array")
-    line = LineItem(
-        id=_get(data, "id"),
-        item_id=_get(data, "item_id"),
+        raise errors.MUST_BE.error(
+            field=f"line_items[{index}].taxes", attribute="taxes", expected="an array"
+        )
+    return LineItem(
+        id=id,
+        item_id=item_id,
         ref_id=data.get("ref_id"),  # type: ignore[arg-type]
         ref_type=data.get("ref_type"),  # type: ignore[arg-type]
-        name=_get(data, "name"),
-        description=_get(data, "description"),
-        amount=_get(data, "amount"),
-        currency=_get(data, "currency") or currency,
-        type=_get(data, "type"),
-        tax_inclusive=_get(data, "tax_inclusive"),
-        hsn_code=_get(data, "hsn_code"),
-        sac_code=_get(data, "sac_code"),
-        tax_rate=_get(data, "tax_rate"),
-        unit=_get(data, "unit"),
-        quantity=_get(data, "quantity"),
-        taxes=tuple(_load_tax(tax, f"{where}.taxes[{n}]") for n, tax in enumerate(taxes)),
+        name=name,
+        description=description,
+        amount=amount,
+        currency=line_currency or currency,
+        type=kind,
+        tax_inclusive=tax_inclusive,
+        hsn_code=hsn_code,
+        sac_code=sac_code,
+        tax_rate=tax_rate,
+        unit=unit,
+        quantity=quantity,
+        taxes=tuple(
+            _load_tax(tax, f"line_items[{index}].taxes[{n}]") for n, tax in enumerate(taxes)
+        )
+        if taxes
+        else (),
     )
-    _check_derived(data, render_line_item(line), _LINE_DERIVED)
-    return line
+
+
+def _check_invoice_derived(
+    invoice: Invoice,
+    data: Mapping[str, object],
+    customer_data: Mapping[str, object] | None,
+    line_data: list[dict[str, object]],
+) -> None:
+    """The derived fields: the customer's copies, each line's figures, then the invoice's.
+
+    Each group is compared as one tuple when every key is present (the usual
+    case); otherwise, or on a mismatch, key by key to name the first wrong one.
+    """
+    customer = invoice.customer
+    if customer is not None and customer_data is not None:
+        _check_values(
+            customer_data,
+            _CUSTOMER_COPIES,
+            (customer.name, customer.email, customer.contact),
+        )
+    for given, line in zip(line_data, invoice.line_items, strict=True):
+        totals = line.totals
+        _check_values(
+            given,
+            _LINE_FIGURES,
+            (
+                line.amount,
+                totals.gross_amount,
+                totals.tax_amount,
+                totals.taxable_amount,
+                totals.net_amount,
+            ),
+        )
+    figures = invoice.totals
+    _check_values(
+        data,
+        _INVOICE_FIGURES,
+        (
+            invoice.details.receipt,
+            invoice.customer_id,
+            invoice.amount_paid,
+            invoice.payment_id,
+            figures.gross_amount,
+            figures.tax_amount,
+            figures.taxable_amount,
+            figures.amount,
+            invoice.amount_due,
+            "invoice",
+            INVOICE_TYPE,
+        ),
+    )
+
+
+def _derived(*keys: str) -> tuple[tuple[str, ...], Callable[[Mapping[str, object]], object]]:
+    """Derived keys, and a getter that reads them all at once (a tuple, as ``expected`` is)."""
+    getter = operator.itemgetter(*keys)
+    return keys, getter
+
+
+_CUSTOMER_COPIES: Final = _derived("customer_name", "customer_email", "customer_contact")
+_LINE_FIGURES: Final = _derived(
+    "unit_amount", "gross_amount", "tax_amount", "taxable_amount", "net_amount"
+)
+_INVOICE_FIGURES: Final = _derived(
+    "invoice_number",
+    "customer_id",
+    "amount_paid",
+    "payment_id",
+    "gross_amount",
+    "tax_amount",
+    "taxable_amount",
+    "amount",
+    "amount_due",
+    "entity",
+    "type",
+)
+
+
+def _check_values(
+    given: Mapping[str, object],
+    keys: tuple[tuple[str, ...], Callable[[Mapping[str, object]], object]],
+    expected: tuple[object, ...],
+) -> None:
+    """Each derived key that ``given`` holds must equal what the entity implies."""
+    names, getter = keys
+    try:
+        if getter(given) == expected:
+            return
+    except KeyError:
+        pass
+    for key, value in zip(names, expected, strict=True):
+        if key in given and given[key] != value:
+            raise errors.ENTITY_INCONSISTENT.error(field=key, attribute=key)
 
 
 def _load_tax(value: object, where: str) -> Tax:

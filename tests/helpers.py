@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from invoicecore import (
     Customer,
@@ -17,7 +17,13 @@ from invoicecore import (
     expire,
     issue,
     pay,
+    update,
 )
+from invoicecore.requests import parse_update
+from invoicecore.statuses import row
+
+if TYPE_CHECKING:
+    from invoicecore.transitions import Outcome
 
 T0: Final = 1_700_000_000
 """When the test invoices are created."""
@@ -97,3 +103,13 @@ def reference_amount(lines: tuple[LineItem, ...]) -> int | None:
         net += gross + flat + gross * rates
     whole, rest = divmod(net.numerator, net.denominator)
     return whole + (1 if 2 * rest >= net.denominator else 0)
+
+
+def parse_and_update(invoice: Invoice, changes: object, **kwargs: Any) -> Outcome:
+    """What the book does with a PATCH body: parse it for the invoice's status, then apply it.
+
+    A status that accepts no update (``deleted``) is parsed without a status,
+    so that the transition's own refusal answers.
+    """
+    status = invoice.status if row(invoice.status).updatable_keys else None
+    return update(invoice, parse_update(changes, status=status), **kwargs)

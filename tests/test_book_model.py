@@ -13,10 +13,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invoicecore import Invoice, InvoiceError, Status, errors, transitions, wire
+from invoicecore import Invoice, InvoiceError, Status, errors, requests, transitions, wire
+from invoicecore.apply import create_customer, create_invoice
 from invoicecore.book import Book, Call
-from invoicecore.commands import create_invoice
-from invoicecore.updates import resolve_customer
 
 T = 1_700_000_000
 
@@ -107,7 +106,7 @@ class Model:
         return wire.render_invoice(new)
 
     def _create(self, call: Call) -> Any:
-        command = wire.parse_create(call.body, at=call.at)
+        command = requests.parse_create(call.body, at=call.at)
         key = command.idempotency_key
         if key in self.keys and any(inv.id == self.keys[key] for inv in self.invoices):
             return wire.render_invoice(self._find(self.keys[key]))
@@ -134,20 +133,19 @@ class Model:
         return wire.render_invoice(invoice)
 
     def _list(self, call: Call) -> Any:
-        query = wire.parse_fetch_query(call.query)
+        query = requests.parse_fetch_query(call.query)
         found = [inv for inv in reversed(self.invoices) if query.matches(inv)]
         return wire.render_collection(found[query.skip : query.skip + query.count])
 
     def _customer(self, call: Call) -> Any:
         counters, new_id = self._ids()
-        customer = resolve_customer(None, "customer", call.body, self.customers, new_id)
-        assert customer is not None
+        customer = create_customer(requests.parse_customer(call.body), new_id=new_id)
         self.counters = counters
         self.customers[str(customer.id)] = customer
         return "customer"
 
     def _pay(self, call: Call, invoice: Invoice) -> Any:
-        payment = wire.parse_payment(call.body)
+        payment = requests.parse_payment(call.body)
         new = transitions.pay(
             invoice, amount=payment.amount, payment_id=payment.payment_id, at=call.at
         ).invoice
@@ -157,20 +155,20 @@ class Model:
     def _patch(
         self, call: Call, invoice: Invoice, counters: dict[str, int], new_id: Any
     ) -> Invoice:
-        update = wire.parse_update(call.body)
-        issuing = update.changes.get("draft") is False and invoice.status is Status.DRAFT
+        update = requests.parse_update(call.body)
+        issuing = update.draft is False and invoice.status is Status.DRAFT
         order = new_id("order") if issuing else None
         short = self._short_url(counters) if issuing else None
         new = transitions.update(
             invoice,
-            update.changes,
+            update,
             at=call.at,
             new_id=new_id,
             customers=self.customers,
             order_id=order,
             short_url=short,
         ).invoice
-        if "receipt" in update.changes:
+        if "receipt" in update.keys:
             self._receipt_taken(new.receipt, new.id)
         return new
 

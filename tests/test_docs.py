@@ -36,25 +36,36 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-def _lifecycle_diagram() -> str:
-    return "```mermaid\n" + diagram.to_mermaid() + "```\n"
-
-
 def _transition_table() -> str:
     rows = [
-        "| operation | allowed from | leads to | refused with |",
+        "| operation | allowed from | leads to | refused in |",
         "| --- | --- | --- | --- |",
     ]
     for operation, rule in TRANSITIONS.items():
         sources, targets = diagram.describe_edges(rule)
-        refusal = f"`{rule.refusal.template}`"
-        for status, message in rule.refusal_overrides.items():
-            refusal += f"; in `{status}`: `{message.template}`"
-        if rule.creates:
-            refusal = "-"
-        rows.append(f"| `{operation}` | {sources} | {targets} | {refusal} |")
+        refused = [status.value for status in Status if rule.refusal_for(status) is not None]
+        refused_in = "-" if rule.creates else ", ".join(refused) or "-"
+        rows.append(f"| `{operation}` | {sources} | {targets} | {refused_in} |")
     terminal = ", ".join(f"`{s}`" for s in Status if s in TERMINAL_STATUSES)
     rows += ["", f"Terminal statuses (no operation leaves them): {terminal}."]
+    return "\n".join(rows) + "\n"
+
+
+def _refusal_table() -> str:
+    """One row per (operation, refused status), with the message exactly as a caller gets it."""
+    rows = [
+        "| operation | in status | code | refused with |",
+        "| --- | --- | --- | --- |",
+    ]
+    for operation, rule in TRANSITIONS.items():
+        if rule.creates:
+            continue
+        for status in Status:
+            error = rule.refusal_for(status)
+            if error is not None:
+                rows.append(
+                    f"| `{operation}` | `{status}` | `{error.code}` | `{error.description}` |"
+                )
     return "\n".join(rows) + "\n"
 
 
@@ -83,9 +94,10 @@ def _update_keys_table() -> str:
     rows = ["| status | keys an update accepts |", "| --- | --- |"]
     rows += [
         f"| `{status}` | {', '.join(f'`{key}`' for key in keys)} |"
+        if keys
+        else f"| `{status}` | none: `Operation not allowed for Invoice in {status} status.` |"
         for status, keys in UPDATABLE_KEYS.items()
     ]
-    rows.append("| `deleted` | none: `Operation not allowed for Invoice in deleted status.` |")
     return "\n".join(rows) + "\n"
 
 
@@ -106,8 +118,8 @@ def _entity_keys() -> str:
 
 
 GENERATORS: dict[tuple[str, str], Callable[[], str]] = {
-    ("lifecycle.md", "diagram"): _lifecycle_diagram,
     ("lifecycle.md", "transitions"): _transition_table,
+    ("lifecycle.md", "refusals"): _refusal_table,
     ("errors.md", "messages"): _errors_table,
     ("amounts.md", "currencies"): _currency_table,
     ("updates.md", "keys"): _update_keys_table,
@@ -132,6 +144,53 @@ def test_generated_block_is_current(page: str, name: str) -> None:
     assert blocks[name]["body"] == expected, (
         f"docs/{page} block {name} is stale: "
         f"run INVOICECORE_WRITE_DOCS=1 python -m pytest {__file__}"
+    )
+
+
+@pytest.mark.parametrize(("page", "name"), list(GENERATORS), ids=lambda x: x)
+def test_generated_tables_show_no_placeholders(page: str, name: str) -> None:
+    if (page, name) == ("errors.md", "messages"):
+        pytest.skip("the message catalogue lists templates on purpose, and says so")
+
+    body = GENERATORS[page, name]()
+
+    assert re.search(r"\{[a-z_]+\}", body) is None, body
+
+
+def test_every_refusal_names_its_status() -> None:
+    rows = [
+        [cell.strip().strip("`") for cell in row.strip("|").split("|")]
+        for row in _refusal_table().splitlines()[2:]
+    ]
+
+    assert [
+        "pay",
+        "deleted",
+        "NOT_PAYABLE_DELETED",
+        "Invoice is not payable as it is deleted.",
+    ] in (rows)
+    assert [
+        "issue",
+        "paid",
+        "OPERATION_NOT_ALLOWED",
+        "Operation not allowed for Invoice in paid status.",
+    ] in (rows)
+    assert all(status in description for _, status, _, description in rows)
+    assert len(rows) == sum(
+        len(Status) - len(r.edges) for r in TRANSITIONS.values() if not r.creates
+    )
+
+
+def test_the_committed_lifecycle_picture_is_current() -> None:
+    path = DOCS / "images" / "lifecycle.svg"
+    expected = diagram.to_svg()
+
+    if os.environ.get("INVOICECORE_WRITE_DOCS") == "1":
+        path.write_text(expected, encoding="utf-8", newline="\n")
+
+    assert path.read_text(encoding="utf-8") == expected, (
+        "docs/images/lifecycle.svg is stale: run "
+        f"INVOICECORE_WRITE_DOCS=1 python -m pytest {__file__}"
     )
 
 

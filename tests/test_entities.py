@@ -17,6 +17,7 @@ from invoicecore import (
     Details,
     InvalidRequestError,
     Invoice,
+    InvoiceError,
     Lifecycle,
     LineItem,
     Notes,
@@ -26,7 +27,7 @@ from invoicecore import (
     Tax,
 )
 from invoicecore.strategies import invoices
-from tests.helpers import BOOK, issued
+from tests.helpers import BOOK, T0, draft, issued
 
 ENTITIES = [Address, Customer, Tax, LineItem, Lifecycle, Order, Details, Invoice]
 
@@ -153,12 +154,19 @@ def test_notes_are_an_ordered_immutable_hashable_mapping() -> None:
 
     assert list(notes) == ["b", "a"]
     assert notes == Notes(dict(notes))
-    assert hash(notes) == hash(Notes(same))
+    assert hash(notes) == hash(Notes(dict(notes)))
+    # Order- and type-sensitive (decisions, second set): they render differently.
+    assert notes != Notes(same)
+    assert Notes({"x": 1}) != Notes({"x": True})
+    assert Notes({"x": 1}) != Notes({"x": 1.0})
     assert pickle.loads(pickle.dumps(notes)) == notes
     assert repr(notes) == "Notes({'b': '2', 'a': 1})"
     assert notes != same
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         notes.x = 1
+    with pytest.raises(TypeError):
+        notes._items["b"] = "changed"  # type: ignore[index]
+    assert notes["b"] == "2"
 
 
 @pytest.mark.parametrize(
@@ -202,3 +210,103 @@ def test_amount_due_is_always_amount_minus_amount_paid(invoice: Invoice) -> None
         assert invoice.amount_due is None
     else:
         assert invoice.amount_due == invoice.amount - invoice.amount_paid
+
+
+def _lines(count: int, *, same_id: bool = False) -> tuple[LineItem, ...]:
+    return tuple(
+        LineItem(id="li_1" if same_id else f"li_{n}", name="x", amount=100) for n in range(count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "field"),
+    [
+        pytest.param(
+            lambda: LineItem(
+                id="li_1",
+                name="x",
+                amount=100,
+                taxes=tuple(Tax(name="t", rate=1) for _ in range(11)),
+            ),
+            "TOO_MANY_ELEMENTS",
+            "taxes",
+            id="eleven-taxes",
+        ),
+        pytest.param(
+            lambda: Notes({f"k{n}": n for n in range(16)}),
+            "NOTES_TOO_MANY_KEYS",
+            "notes",
+            id="16-notes",
+        ),
+        pytest.param(lambda: Notes({"k" * 256: 1}), "NOTES_KEY_TOO_LONG", "notes", id="long-key"),
+        pytest.param(
+            lambda: Notes({"k": "v" * 513}), "NOTES_VALUE_TOO_LONG", "notes", id="long-value"
+        ),
+        pytest.param(
+            lambda: LineItem(id="li_1", name="x", amount=0),
+            "AMOUNT_BELOW_MINIMUM",
+            "amount",
+            id="amount-0",
+        ),
+        pytest.param(
+            lambda: LineItem(id="li_1", name=" ", amount=100), "REQUIRED", "name", id="blank-name"
+        ),
+        pytest.param(
+            lambda: LineItem(id="li_1", name="x" * 513, amount=100),
+            "MAX_LENGTH",
+            "name",
+            id="long-name",
+        ),
+        pytest.param(
+            lambda: LineItem(
+                id="li_1",
+                name="x",
+                amount=10**11,
+                quantity=9,
+                taxes=(Tax(name="t", rate=5000),),
+            ),
+            "AMOUNT_EXCEEDS_MAXIMUM",
+            "amount",
+            id="line-net-over-10^12",
+        ),
+        pytest.param(
+            lambda: attrs.evolve(draft(), line_items=_lines(2, same_id=True)),
+            "INVARIANT_VIOLATION",
+            "line_items",
+            id="repeated-line-ids",
+        ),
+        pytest.param(
+            lambda: attrs.evolve(draft(), line_items=_lines(51)),
+            "TOO_MANY_LINE_ITEMS",
+            "line_items",
+            id="51-lines",
+        ),
+        pytest.param(
+            lambda: attrs.evolve(
+                draft(),
+                line_items=tuple(
+                    LineItem(id=f"li_{n}", name="x", amount=6 * 10**11) for n in range(2)
+                ),
+            ),
+            "AMOUNT_EXCEEDS_MAXIMUM",
+            "amount",
+            id="invoice-over-10^12",
+        ),
+        pytest.param(
+            lambda: attrs.evolve(
+                draft(), lifecycle=Lifecycle(status=Status.CANCELLED, cancelled_at=T0 - 1)
+            ),
+            "INVARIANT_VIOLATION",
+            "cancelled_at",
+            id="cancelled-before-created",
+        ),
+        pytest.param(lambda: Details(receipt=""), "MIN_LENGTH", "receipt", id="empty-receipt"),
+        pytest.param(lambda: Details(receipt="r" * 41), "MAX_LENGTH", "receipt", id="long-receipt"),
+        pytest.param(lambda: Customer(email="e" * 65), "MAX_LENGTH", "email", id="long-email"),
+    ],
+)
+def test_entities_refuse_what_the_wire_refuses(make: Any, code: str, field: str) -> None:
+    with pytest.raises(InvoiceError) as raised:
+        make()
+
+    assert (raised.value.code, raised.value.field) == (code, field)

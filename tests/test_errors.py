@@ -13,16 +13,7 @@ from invoicecore import errors as e
 
 @pytest.mark.parametrize("message", e.MESSAGES, ids=lambda m: m.code)
 def test_errors_pickle_and_copy_with_every_attribute(message: e.Message) -> None:
-    error = message.error(
-        field="amount",
-        status="issued",
-        medium="sms",
-        limit=50,
-        minimum=1,
-        maximum=2,
-        attribute="amount",
-        expected="an integer",
-    )
+    error = message.error(field="amount", **dict.fromkeys(message.parameters, "x"))
 
     for clone in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
         assert type(clone) is type(error)
@@ -137,4 +128,94 @@ def test_library_only_messages_are_marked_as_such() -> None:
         "ENTITY_INCONSISTENT",
         "LINE_NOT_JSON",
         "CLOCK_WENT_BACK",
+        "AT_BEFORE_LAST_CHANGE",
+        "PAYMENT_ID_CAPTURED",
+        "INVARIANT_VIOLATION",
+        "MESSAGE_PARAMETER_MISSING",
+        "TABLE_INCOMPLETE",
+        "EMBEDDER_ARGUMENT_MISSING",
+        "EMBEDDER_ID_COLLISION",
+        "STORED_ENTITY_CORRUPT",
+        "EVENT_UNKNOWN",
     }
+
+
+@pytest.mark.parametrize("message", e.MESSAGES, ids=lambda m: m.code)
+def test_a_message_missing_a_parameter_refuses_to_format(message: e.Message) -> None:
+    if not message.parameters:
+        assert message.format() == message.template
+        return
+
+    with pytest.raises(e.MessageParameterError) as raised:
+        message.error(field="x")
+
+    assert raised.value.code == "MESSAGE_PARAMETER_MISSING"
+    assert message.code in raised.value.description
+    assert "{" not in raised.value.description.replace(message.code, "")
+
+
+def test_every_error_kind_is_raised_by_some_message() -> None:
+    kinds = {message.kind for message in e.MESSAGES}
+
+    assert kinds == {
+        InvalidRequestError,
+        OperationNotAllowedError,
+        NotFoundError,
+        e.InvariantViolation,
+        e.MessageParameterError,
+        e.TableIncompleteError,
+        e.EmbedderError,
+        e.CorruptEntityError,
+    }
+
+
+# -- errors for services: HTTP statuses and the errors that are not the client's -----
+
+
+@pytest.mark.parametrize(
+    ("message", "status"),
+    [
+        (e.REQUIRED, 400),
+        (e.OPERATION_NOT_ALLOWED, 400),
+        (e.ID_DOES_NOT_EXIST, 400),  # Razorpay answers 400 for an unknown id
+        (e.URL_NOT_FOUND, 404),
+        (e.LINE_NOT_JSON, 400),
+        (e.EMBEDDER_ARGUMENT_MISSING, 500),
+        (e.EMBEDDER_ID_COLLISION, 500),
+        (e.STORED_ENTITY_CORRUPT, 500),
+        (e.EVENT_UNKNOWN, 500),
+    ],
+    ids=lambda x: getattr(x, "code", str(x)),
+)
+def test_each_error_suggests_an_http_status(message: e.Message, status: int) -> None:
+    error = message.error(**dict.fromkeys(message.parameters, "x"))
+
+    assert e.http_status(error) == status
+
+
+def test_every_message_has_a_status_of_its_kind() -> None:
+    for message in e.MESSAGES:
+        status = e.http_status(message.kind(message.template, None, message.code))
+        assert status == (404 if message.code == "URL_NOT_FOUND" else message.kind.http_status)
+        assert status in {400, 404, 500}
+
+
+def test_errors_that_are_not_the_clients_are_no_client_errors() -> None:
+    for kind in (e.EmbedderError, e.CorruptEntityError):
+        assert issubclass(kind, InvoiceError)
+        assert not issubclass(kind, ValueError)
+        assert not issubclass(kind, InvalidRequestError)
+        assert kind.http_status == 500
+    assert e.EMBEDDER_ARGUMENT_MISSING.kind is e.EmbedderError
+    assert e.EMBEDDER_ID_COLLISION.kind is e.EmbedderError
+    assert e.STORED_ENTITY_CORRUPT.kind is e.CorruptEntityError
+    assert e.EVENT_UNKNOWN.kind is e.CorruptEntityError
+    assert (
+        e.EMBEDDER_ARGUMENT_MISSING.format(argument="an order_id")
+        == "The embedding program must pass an order_id for this call."
+    )
+
+
+def test_http_status_of_a_non_error_is_refused() -> None:
+    with pytest.raises(InvalidRequestError):
+        e.http_status(ValueError("x"))  # type: ignore[arg-type]

@@ -24,11 +24,12 @@ from invoicecore import (
     invoice_totals,
     line_totals,
     plan_line_items_patch,
-    update,
 )
-from invoicecore.patch import build_line_item
+from invoicecore.commands import LineItemInput
+from invoicecore.patch import Catalogue, build_line_item
+from invoicecore.requests import parse_create, parse_line_items_patch
 from invoicecore.strategies import invoices
-from tests.helpers import T0, reference_amount
+from tests.helpers import T0, parse_and_update, reference_amount
 
 AT = T0 + 100
 
@@ -60,7 +61,9 @@ def test_the_seeds_patch_example_keeps_one_adds_one_and_drops_the_rest() -> None
         {"name": "Book / A Wild Sheep Chase", "amount": 200, "currency": "INR"},
     ]
 
-    outcome = update(invoice, {"line_items": payload}, at=AT, new_id=lambda _: "li_DAwjWQUo07lnjF")
+    outcome = parse_and_update(
+        invoice, {"line_items": payload}, at=AT, new_id=lambda _: "li_DAwjWQUo07lnjF"
+    )
 
     lines = outcome.invoice.line_items
     assert [(line.id, line.name, line.amount, line.quantity) for line in lines] == [
@@ -83,7 +86,7 @@ def test_survivors_keep_their_order_and_new_items_follow_in_input_order() -> Non
         {"id": "li_2", "name": "Second, renamed", "amount": 500},
     ]
 
-    outcome = update(invoice, {"line_items": payload}, at=AT, new_id=_ids())
+    outcome = parse_and_update(invoice, {"line_items": payload}, at=AT, new_id=_ids())
 
     assert [line.id for line in outcome.invoice.line_items] == [
         "li_1",
@@ -97,7 +100,7 @@ def test_survivors_keep_their_order_and_new_items_follow_in_input_order() -> Non
 def test_the_same_id_twice_edits_twice_and_the_last_write_wins() -> None:
     invoice = _draft(LineItem(id="li_1", name="Pen", amount=100))
 
-    outcome = update(
+    outcome = parse_and_update(
         invoice,
         {
             "line_items": [
@@ -140,7 +143,9 @@ def test_any_patch_keeps_drops_and_adds_exactly(invoice: Invoice, data: st.DataO
     if len(existing) - len(chosen) + len(elements) > 50:
         return
 
-    outcome = update(invoice, {"line_items": elements}, at=invoice.created_at, new_id=_ids())
+    outcome = parse_and_update(
+        invoice, {"line_items": elements}, at=invoice.created_at, new_id=_ids()
+    )
 
     result = outcome.invoice.line_items
     kept_in_old_order = [line_id for line_id in existing if line_id in chosen]
@@ -176,7 +181,7 @@ def test_a_failing_patch_leaves_the_invoice_unchanged(
     before = copy.deepcopy(invoice)
 
     with pytest.raises(InvoiceError):
-        update(invoice, {"line_items": bad}, at=invoice.created_at, new_id=_ids())
+        parse_and_update(invoice, {"line_items": bad}, at=invoice.created_at, new_id=_ids())
 
     assert invoice == before
 
@@ -305,9 +310,17 @@ def test_line_item_rules_and_their_exact_messages(
     }
 
     with pytest.raises(InvoiceError) as raised:
-        update(invoice, {"line_items": elements}, at=AT, new_id=_ids(), items=catalogue)
+        parse_and_update(invoice, {"line_items": elements}, at=AT, new_id=_ids(), items=catalogue)
 
     assert (raised.value.description, raised.value.field) == (description, field)
+
+
+def _build(element: object, *, currency: str = "INR", items: Catalogue | None = None) -> LineItem:
+    """A new line item the way a create makes it: parse the element, then build it."""
+    (line,) = parse_create(
+        {"draft": "1", "currency": currency, "line_items": [element]}, at=T0
+    ).line_items
+    return build_line_item(line, id="li_1", currency=currency, items=items)
 
 
 @pytest.mark.parametrize(
@@ -358,7 +371,7 @@ def test_new_line_item_shapes_and_their_messages(
     element: object, description: str, field: str
 ) -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        build_line_item(element, id="li_1", currency="INR")
+        _build(element, currency="INR")
 
     assert (raised.value.description, raised.value.field) == (description, field)
 
@@ -367,12 +380,7 @@ def test_a_null_currency_means_the_invoice_currency_and_taxes_may_be_tax_values(
     vat = Tax(name="VAT", rate=1000)
 
     line = build_line_item(
-        {
-            "name": "Pen",
-            "amount": 100,
-            "currency": None,
-            "taxes": [vat, {"name": "Cess", "rate": 5}],
-        },
+        LineItemInput(name="Pen", amount=100, currency=None, taxes=(vat, Tax(name="Cess", rate=5))),
         id="li_1",
         currency="INR",
     )
@@ -384,17 +392,22 @@ def test_a_null_currency_means_the_invoice_currency_and_taxes_may_be_tax_values(
 @pytest.mark.parametrize("new_id", [42, lambda _prefix: "", lambda _prefix: 7])
 def test_a_bad_id_source_is_refused(new_id: Any) -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        update(_draft(BOOK), {"line_items": [{"name": "Pen", "amount": 100}]}, at=AT, new_id=new_id)
+        parse_and_update(
+            _draft(BOOK), {"line_items": [{"name": "Pen", "amount": 100}]}, at=AT, new_id=new_id
+        )
 
     assert raised.value.field == "new_id"
 
 
 def test_the_minimum_amount_follows_the_currency() -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        build_line_item({"name": "Pen", "amount": 9}, id="li_1", currency="USD")
+        _build({"name": "Pen", "amount": 9}, currency="USD")
 
     assert raised.value.description == "The amount must be atleast USD 0.10"
-    assert build_line_item({"name": "Pen", "amount": 10}, id="li_1", currency="USD").amount == 10
+    assert _build({"name": "Pen", "amount": 10}, currency="USD").amount == 10
+    unparsed = LineItemInput(name="Pen", amount=9)  # the apply step checks it too
+    with pytest.raises(InvalidRequestError):
+        build_line_item(unparsed, id="li_1", currency="USD")
 
 
 CATALOGUE = {
@@ -405,12 +418,7 @@ CATALOGUE = {
 
 
 def test_an_item_fills_what_the_element_lacks_and_input_wins() -> None:
-    line = build_line_item(
-        {"item_id": "item_1", "amount": 30_000, "quantity": 2},
-        id="li_1",
-        currency="INR",
-        items=CATALOGUE,
-    )
+    line = _build({"item_id": "item_1", "amount": 30_000, "quantity": 2}, items=CATALOGUE)
 
     assert (line.item_id, line.name, line.description, line.unit) == (
         "item_1",
@@ -425,7 +433,7 @@ def test_an_item_fills_what_the_element_lacks_and_input_wins() -> None:
 def test_an_item_id_in_a_patch_reapplies_the_template_to_missing_keys() -> None:
     invoice = _draft(BOOK)
 
-    outcome = update(
+    outcome = parse_and_update(
         invoice,
         {"line_items": [{"id": "li_1", "item_id": "item_1", "quantity": 3}]},
         at=AT,
@@ -447,7 +455,8 @@ def test_a_plan_shows_kept_dropped_and_added_without_applying() -> None:
     before = copy.deepcopy(invoice)
 
     plan = plan_line_items_patch(
-        invoice, [{"id": "li_1", "quantity": 2}, {"name": "Ink", "amount": 150}]
+        invoice,
+        parse_line_items_patch([{"id": "li_1", "quantity": 2}, {"name": "Ink", "amount": 150}]),
     )
 
     assert [(kept.id, dict(kept.changes)) for kept in plan.kept] == [("li_1", {"quantity": (1, 2)})]
@@ -459,7 +468,7 @@ def test_a_plan_shows_kept_dropped_and_added_without_applying() -> None:
 
 def test_new_line_items_need_an_id_source() -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        update(_draft(BOOK), {"line_items": [{"name": "Pen", "amount": 100}]}, at=AT)
+        parse_and_update(_draft(BOOK), {"line_items": [{"name": "Pen", "amount": 100}]}, at=AT)
 
     assert (raised.value.description, raised.value.field) == (
         "The new id field is required.",
@@ -470,7 +479,7 @@ def test_new_line_items_need_an_id_source() -> None:
 def test_taxes_in_an_element_become_tax_rows() -> None:
     invoice = create(id="inv_1", at=T0, draft=True, details=Details(), line_items=(BOOK,)).invoice
 
-    outcome = update(
+    outcome = parse_and_update(
         invoice,
         {"line_items": [{"id": "li_1", "taxes": [{"name": "VAT", "rate": 1000}]}]},
         at=AT,
@@ -482,7 +491,7 @@ def test_taxes_in_an_element_become_tax_rows() -> None:
 
 def test_an_unknown_item_catalogue_type_is_refused() -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        build_line_item({"item_id": "item_1"}, id="li_1", currency="INR", items=42)  # type: ignore[arg-type]
+        build_line_item(LineItemInput(item_id="item_1"), id="li_1", currency="INR", items=42)  # type: ignore[arg-type]
 
     assert raised.value.description == "The items must be a mapping."
 
@@ -491,7 +500,7 @@ def test_an_id_source_that_repeats_an_id_is_refused() -> None:
     invoice = _draft(BOOK)
 
     with pytest.raises(InvalidRequestError) as raised:
-        update(
+        parse_and_update(
             invoice,
             {"line_items": [{"name": "Pen", "amount": 100}]},
             at=AT,
@@ -506,4 +515,4 @@ def test_an_id_source_that_repeats_an_id_is_refused() -> None:
 
 def test_not_found_is_its_own_kind() -> None:
     with pytest.raises(NotFoundError):
-        update(_draft(BOOK), {"line_items": [{"id": "li_nope"}]}, at=AT)
+        parse_and_update(_draft(BOOK), {"line_items": [{"id": "li_nope"}]}, at=AT)

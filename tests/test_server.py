@@ -25,7 +25,7 @@ requests = pytest.importorskip("requests")
 
 from invoicecore.cli import main  # noqa: E402 - after the skips
 from invoicecore.server.app import nest_form  # noqa: E402
-from invoicecore.server.delivery import sign  # noqa: E402
+from invoicecore.webhooks import sign  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -20,10 +20,10 @@ from invoicecore import (
     LineItem,
     Status,
     check_invariants,
+    requests,
     update,
-    wire,
 )
-from invoicecore.commands import create_invoice
+from invoicecore.apply import create_invoice
 from invoicecore.replay import replay
 from invoicecore.strategies import (
     START,
@@ -103,13 +103,14 @@ def test_bad_options_raise_invalid_argument(make: Any) -> None:
 
 @given(create_payloads())
 def test_create_payloads_are_valid(payload: dict[str, Any]) -> None:
-    command = wire.parse_create(payload, at=START)
+    command = requests.parse_create(payload, at=START)
+    ids = iter(range(1, 1000))
 
     outcome = create_invoice(
         command,
         id="inv_1",
         at=START,
-        new_id=lambda prefix: f"{prefix}_1",
+        new_id=lambda prefix: f"{prefix}_{next(ids)}",
         order_id="order_1",
         short_url="https://rzp.io/i/x",
     )
@@ -124,9 +125,9 @@ def test_update_payloads_are_valid_for_the_invoice_status(data: st.DataObject) -
     payload = data.draw(update_payloads(invoice))
     ids = iter(range(1, 1000))
 
-    command = wire.parse_update(payload, status=invoice.status)
+    command = requests.parse_update(payload, status=invoice.status)
     outcome = update(
-        invoice, command.changes, at=invoice.created_at, new_id=lambda p: f"{p}_n{next(ids)}"
+        invoice, command, at=invoice.last_changed_at, new_id=lambda p: f"{p}_n{next(ids)}"
     )
 
     assert set(payload) <= set(UPDATABLE_KEYS[invoice.status])

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invoicecore import Customer, Invoice, InvoiceError, Status, create, wire
-from invoicecore.commands import create_invoice
+from invoicecore import Customer, Invoice, InvoiceError, Notes, Status, create, requests, wire
+from invoicecore.apply import create_invoice
+from invoicecore.commands import LineItemInput
 from invoicecore.strategies import invoices
 from tests.helpers import BOOK, CUSTOMER, T0, draft, invoice_in
 
@@ -160,11 +161,11 @@ VALID_CREATE: dict[str, Any] = {
 
 
 def test_a_create_payload_parses_to_typed_values() -> None:
-    command = wire.parse_create(VALID_CREATE, at=T0)
+    command = requests.parse_create(VALID_CREATE, at=T0)
 
     assert (command.draft, command.sms_notify, command.email_notify) == (True, True, False)
     assert (command.details.receipt, command.details.date, command.currency) == ("#0961", T0, "INR")
-    assert command.line_items[0]["amount"] == 40000
+    assert command.line_items[0].amount == 40000
     outcome = create_invoice(command, id="inv_1", at=T0, new_id=lambda p: f"{p}_00000000000001")
     assert outcome.invoice.customer == Customer(
         id="cust_00000000000001",
@@ -176,12 +177,12 @@ def test_a_create_payload_parses_to_typed_values() -> None:
 
 
 def test_aliases_and_explicit_null_date() -> None:
-    command = wire.parse_create(
+    command = requests.parse_create(
         {"draft": "1", "date": None, "line_items": [{"name": "Pen", "unit_amount": 500}]}, at=T0
     )
 
     assert command.details.date is None
-    assert command.line_items[0] == {"name": "Pen", "amount": 500}
+    assert command.line_items[0] == LineItemInput(name="Pen", amount=500)
 
 
 def _create(**changes: Any) -> dict[str, Any]:
@@ -335,7 +336,7 @@ CREATE_ERRORS = [
 @pytest.mark.parametrize(("payload", "description", "field"), CREATE_ERRORS)
 def test_create_parsing_errors(payload: Any, description: str, field: str) -> None:
     with pytest.raises(InvoiceError) as raised:
-        wire.parse_create(payload, at=T0)
+        requests.parse_create(payload, at=T0)
 
     assert (raised.value.code, raised.value.description, raised.value.field) == (
         CODES[description],
@@ -391,13 +392,18 @@ def test_create_parsing_errors(payload: Any, description: str, field: str) -> No
         ),
     ],
 )
-def test_create_errors_found_while_building(
+def test_create_errors_found_while_parsing_or_building(
     payload: dict[str, Any], description: str, field: str
 ) -> None:
-    command = wire.parse_create({"draft": "1", **payload}, at=T0)
+    # Decisions (second set): everything that needs no lookup is refused by the
+    # parse itself, before an idempotency key is looked up; lookups come after.
+    def parse_then_apply() -> None:
+        command = requests.parse_create({"draft": "1", **payload}, at=T0)
+        assert field == "customer_id", "only a lookup may be left to the apply step"
+        create_invoice(command, id="inv_1", at=T0, new_id=lambda p: f"{p}_1", customers={})
 
     with pytest.raises(InvoiceError) as raised:
-        create_invoice(command, id="inv_1", at=T0, new_id=lambda p: f"{p}_1", customers={})
+        parse_then_apply()
 
     assert (raised.value.code, raised.value.description, raised.value.field) == (
         CODES[description],
@@ -407,7 +413,7 @@ def test_create_errors_found_while_building(
 
 
 def test_update_payloads_keep_request_order_and_type_their_flags() -> None:
-    command = wire.parse_update(
+    command = requests.parse_update(
         {
             "notes": {},
             "invoice_number": "r-1",
@@ -418,7 +424,7 @@ def test_update_payloads_keep_request_order_and_type_their_flags() -> None:
     )
 
     assert list(command.changes.items()) == [
-        ("notes", {}),
+        ("notes", Notes()),
         ("receipt", "r-1"),
         ("sms_notify", False),
         ("draft", False),
@@ -440,7 +446,7 @@ def test_update_payloads_keep_request_order_and_type_their_flags() -> None:
     ],
 )
 def test_fetch_queries(query: Any, expected: dict[str, Any]) -> None:
-    parsed = wire.parse_fetch_query(query)
+    parsed = requests.parse_fetch_query(query)
 
     assert {key: getattr(parsed, key) for key in expected} == expected
 
@@ -463,8 +469,8 @@ def test_fetch_queries(query: Any, expected: dict[str, Any]) -> None:
 def test_fetch_filters_are_exact_and_inclusive(query: dict[str, Any], matches: bool) -> None:
     paid = invoice_in(Status.PAID)
 
-    assert wire.parse_fetch_query(query).matches(paid) is matches
-    assert wire.parse_fetch_query(query).matches(invoice_in(Status.DELETED)) is False
+    assert requests.parse_fetch_query(query).matches(paid) is matches
+    assert requests.parse_fetch_query(query).matches(invoice_in(Status.DELETED)) is False
 
 
 @pytest.mark.parametrize(
@@ -497,7 +503,7 @@ def test_fetch_filters_are_exact_and_inclusive(query: dict[str, Any], matches: b
 )
 def test_fetch_query_errors(query: dict[str, Any], description: str, field: str) -> None:
     with pytest.raises(InvoiceError) as raised:
-        wire.parse_fetch_query(query)
+        requests.parse_fetch_query(query)
 
     assert (raised.value.code, raised.value.description, raised.value.field) == (
         CODES.get(
@@ -533,7 +539,7 @@ def test_fetch_query_errors(query: dict[str, Any], description: str, field: str)
 )
 def test_payment_payload_errors(payload: dict[str, Any], description: str) -> None:
     with pytest.raises(InvoiceError) as raised:
-        wire.parse_payment(payload)
+        requests.parse_payment(payload)
 
     assert raised.value.description == description
 
@@ -551,13 +557,13 @@ JSON = st.recursive(
 
 def _parse_everything(payload: Any) -> None:
     for parse in (
-        lambda: wire.parse_create(payload, at=T0),
-        lambda: wire.parse_update(payload),
-        lambda: wire.parse_payment(payload),
-        lambda: wire.parse_fetch_query(payload),
+        lambda: requests.parse_create(payload, at=T0),
+        lambda: requests.parse_update(payload),
+        lambda: requests.parse_payment(payload),
+        lambda: requests.parse_fetch_query(payload),
         lambda: wire.load_invoice(payload),
         lambda: create_invoice(
-            wire.parse_create(payload, at=T0), id="inv_1", at=T0, new_id=lambda p: f"{p}_1"
+            requests.parse_create(payload, at=T0), id="inv_1", at=T0, new_id=lambda p: f"{p}_1"
         ),
     ):
         try:
@@ -610,11 +616,11 @@ def test_inputs_far_beyond_a_limit_are_refused_by_their_size_alone() -> None:
     huge = _Untouchable(range(1_000_000))
 
     with pytest.raises(InvoiceError) as lines:
-        wire.parse_create({"line_items": huge}, at=T0)
+        requests.parse_create({"line_items": huge}, at=T0)
     with pytest.raises(InvoiceError) as text:
-        wire.parse_create({"terms": "x" * 1_000_000}, at=T0)
+        requests.parse_create({"terms": "x" * 1_000_000}, at=T0)
     with pytest.raises(InvoiceError) as deep:
-        wire.parse_create({"notes": {"a": json.loads("[" * 500 + "]" * 500)}}, at=T0)
+        requests.parse_create({"notes": {"a": json.loads("[" * 500 + "]" * 500)}}, at=T0)
 
     assert lines.value.code == "TOO_MANY_LINE_ITEMS"
     assert text.value.code == "MAX_LENGTH"
@@ -640,7 +646,7 @@ def _deep(depth: int) -> list[Any]:
 
 def test_update_keys_are_checked_before_values_when_the_status_is_known() -> None:
     with pytest.raises(InvoiceError) as raised:
-        wire.parse_update({"sms_notify": "yes", "draft": 1}, status=Status.ISSUED)
+        requests.parse_update({"sms_notify": "yes", "draft": 1}, status=Status.ISSUED)
 
     assert (
         raised.value.description == "sms_notify, draft is/are not required and should not be sent"
@@ -666,14 +672,14 @@ def test_echoed_values_are_short_and_odd_values_refused(
     payload: dict[str, Any], description: str
 ) -> None:
     with pytest.raises(InvoiceError) as raised:
-        wire.parse_create(payload, at=T0)
+        requests.parse_create(payload, at=T0)
 
     assert raised.value.description == description
 
 
 def test_an_empty_receipt_filter_is_refused() -> None:
     with pytest.raises(InvoiceError) as raised:
-        wire.parse_fetch_query({"receipt": ""})
+        requests.parse_fetch_query({"receipt": ""})
 
     assert raised.value.description == "The receipt must be at least 1 characters."
 

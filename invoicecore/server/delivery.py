@@ -1,9 +1,8 @@
 """Webhooks: render, sign and deliver, off the request path, with retries.
 
-THE WEBHOOK SEAM. :func:`render_webhook` and :func:`sign` stand in for
-``invoicecore.webhooks`` (issue #15's events work) until it is on ``main``; they
-follow the same rules (Razorpay's envelope, HMAC-SHA256 of the raw body, hex,
-in ``X-Razorpay-Signature``) and are the two names to swap for its functions.
+The body is ``invoicecore.webhooks.render_webhook``'s envelope and the
+``X-Razorpay-Signature`` header its ``sign`` (the hex HMAC-SHA256 of the exact
+body bytes).
 
 Delivery never blocks a call: the request handler renders the body and puts it
 on a bounded queue (a full queue drops the webhook and says so at
@@ -15,32 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import time
 import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any, Final
 
-from invoicecore import wire
-from invoicecore.events import InvoiceExpired, InvoicePaid, InvoicePartiallyPaid
+from invoicecore.webhooks import WEBHOOK_EVENTS, render_webhook, sign
 
 if TYPE_CHECKING:
     from invoicecore.entities import Invoice
     from invoicecore.events import Event
 
-__all__ = [
-    "ACCOUNT_ID",
-    "MAX_ATTEMPTS",
-    "WEBHOOK_EVENTS",
-    "Deliveries",
-    "render_webhook",
-    "sign",
-]
+__all__ = ["ACCOUNT_ID", "MAX_ATTEMPTS", "Deliveries"]
 
-WEBHOOK_EVENTS: Final = frozenset({"invoice.paid", "invoice.partially_paid", "invoice.expired"})
-"""The invoice events Razorpay sends as webhooks; the others stay inside the book."""
 ACCOUNT_ID: Final = "acc_00000000000001"
 """The simulated merchant account, in every webhook's ``account_id``."""
 MAX_ATTEMPTS: Final = 5
@@ -49,60 +36,6 @@ QUEUE_SIZE: Final = 1000
 FIRST_BACKOFF: Final = 0.5
 """Seconds before the second attempt; each later wait doubles."""
 POST_TIMEOUT: Final = 5.0
-
-
-def sign(body: bytes, secret: str) -> str:
-    """``X-Razorpay-Signature``: the hex HMAC-SHA256 of the exact body bytes."""
-    return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-
-
-def render_webhook(
-    event: Event, invoice: Invoice, *, account_id: str, created_at: int
-) -> dict[str, Any]:
-    """Razorpay's webhook envelope for one of :data:`WEBHOOK_EVENTS`.
-
-    ``invoice.paid`` and ``invoice.partially_paid`` carry the payment, the order
-    and the invoice; ``invoice.expired`` the invoice alone (the reference's §9).
-    """
-    invoice_body = wire.render_invoice(invoice)
-    payload: dict[str, Any] = {}
-    if isinstance(event, InvoicePaid | InvoicePartiallyPaid):
-        payload["payment"] = {
-            "entity": {
-                "id": event.payment_id,
-                "entity": "payment",
-                "amount": event.payment_amount,
-                "currency": invoice_body["currency"],
-                "status": "captured",
-                "order_id": invoice_body["order_id"],
-                "invoice_id": invoice.id,
-                "captured": True,
-                "created_at": event.at,
-            }
-        }
-        payload["order"] = {
-            "entity": {
-                "id": invoice_body["order_id"],
-                "entity": "order",
-                "amount": invoice_body["amount"],
-                "amount_paid": event.amount_paid,
-                "amount_due": event.amount_due,
-                "currency": invoice_body["currency"],
-                "receipt": invoice_body["receipt"],
-                "status": "paid" if event.amount_due == 0 else "attempted",
-            }
-        }
-    elif not isinstance(event, InvoiceExpired):
-        raise TypeError(f"{event.name} is not a webhook event")
-    payload["invoice"] = {"entity": invoice_body}
-    return {
-        "entity": "event",
-        "account_id": account_id,
-        "event": event.name,
-        "contains": list(payload),
-        "payload": payload,
-        "created_at": created_at,
-    }
 
 
 class Deliveries:

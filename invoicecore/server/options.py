@@ -118,7 +118,7 @@ def settings(arguments: argparse.Namespace) -> Settings:
 def _check_webhook_secret(secret: str) -> None:
     """Sign once at start, so that a secret the signer refuses fails here, not per webhook."""
     from invoicecore.errors import InvoiceError  # noqa: PLC0415
-    from invoicecore.server.delivery import sign  # noqa: PLC0415 - needs the server extra
+    from invoicecore.webhooks import sign  # noqa: PLC0415
 
     if not secret:
         raise ValueError("--webhook-secret may not be empty")

@@ -1,0 +1,1028 @@
+"""The kinds of request rule, and the runner that checks a body against a table of them.
+
+A ``Rule`` is one row of an endpoint's table: the wire key it reads, its kind,
+whether it is required, its limits, and every error it can raise with the
+``field`` that error carries. Each row is compiled once, at import, into a
+small closure; ``run`` calls the closures in table order, so the table's order
+is the check order. The same rows feed the generated pages in
+``docs/requests/`` and ``requests.document()``.
+
+"Required" is Laravel's: ``null``, an empty or whitespace-only string, an
+empty array or object are missing (``is_missing``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from invoicecore import _validators as v
+from invoicecore import amounts, errors, limits
+from invoicecore.entities import Notes
+from invoicecore.limits import refuse_extras
+
+if TYPE_CHECKING:
+    from invoicecore.errors import Message
+
+__all__ = [
+    "NO_DEFAULT",
+    "Context",
+    "Rule",
+    "RuleError",
+    "Table",
+    "array",
+    "constant",
+    "currency",
+    "enum_value",
+    "exclusive_keys",
+    "exclusive_values",
+    "extra_keys",
+    "flag",
+    "ignored",
+    "integer",
+    "is_missing",
+    "line_amount",
+    "nested",
+    "not_blank_if_sent",
+    "notes",
+    "query_integer",
+    "query_text",
+    "reference",
+    "refuse_extras",
+    "refused",
+    "required",
+    "required_without",
+    "run",
+    "same_currency",
+    "selection",
+    "strict_boolean",
+    "string_value",
+    "text",
+    "transform",
+]
+
+Check = Callable[[Mapping[str, Any], dict[str, Any], str, "Context"], None]
+"""A compiled row: ``(body, out, prefix, context)``; raises, or writes its typed value."""
+
+_PHP_WHITESPACE: Final = " \t\n\r\0\x0b"
+
+
+def is_missing(value: object) -> bool:
+    """Laravel's ``required`` fails: ``null``, ``""`` or whitespace only, ``[]`` or ``{}``."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str:
+        return not str(value).strip(_PHP_WHITESPACE)
+    if kind is list or kind is dict or kind is tuple:
+        return not value
+    return False
+
+
+class Context:
+    """What a run knows besides the body: the clock, the currency, the keys a status accepts."""
+
+    __slots__ = ("accepted", "at", "currency")
+
+    def __init__(
+        self,
+        *,
+        at: int | None = None,
+        currency: str | None = None,
+        accepted: frozenset[str] | None = None,
+    ) -> None:
+        self.at = at
+        self.currency = currency
+        self.accepted = accepted
+
+
+def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(dict(value))
+
+
+def _frozen_names(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
+
+
+NO_DEFAULT: Final = object()
+"""A row's ``default_value`` when an absent key gives no typed value."""
+
+
+@attrs.frozen(kw_only=True)
+class RuleError:
+    """One error a rule can raise: its code, its description, the ``field`` it carries.
+
+    ``field`` is relative to the table (``name``; the page prefixes the
+    table's path, e.g. ``line_items[i].name``). Braces in ``description`` mark
+    what is filled in at run time (``{keys}``, ``{type}``).
+    """
+
+    code: str
+    description: str
+    field: str
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One row of a request table (see the module docstring)."""
+
+    name: str
+    kind: str
+    required: str = "optional"
+    nullable: bool = True
+    limits: Mapping[str, object] = attrs.field(factory=dict, converter=_frozen)
+    default: str | None = None
+    errors: tuple[RuleError, ...] = ()
+    note: str = ""
+    table: str | None = None
+    check: Check = attrs.field(eq=False, repr=False)
+    key: str | None = attrs.field(
+        default=attrs.Factory(lambda self: self.name, takes_self=True), eq=False, repr=False
+    )
+    """The body key whose presence runs the check; ``None``: the check always runs."""
+    default_value: object = attrs.field(default=NO_DEFAULT, eq=False, repr=False)
+    """What the typed value is when the key is absent (``NO_DEFAULT``: nothing)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as JSON: everything but the compiled check."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "required": self.required,
+            "nullable": self.nullable,
+            "limits": dict(self.limits),
+            "default": self.default,
+            "table": self.table,
+            "note": self.note,
+            "errors": [attrs.asdict(error) for error in self.errors],
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """An endpoint's (or a nested object's) rules, in check order, and how it is reached."""
+
+    name: str
+    title: str
+    path: str
+    """How a field of this table is written: ``""`` for a body, ``line_items[i].`` nested."""
+    rules: tuple[Rule, ...]
+    note: str = ""
+    aliases: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_names)
+    """Keys renamed before the first row runs (``invoice_number`` -> ``receipt``)."""
+    build: Callable[[dict[str, Any]], Any] = attrs.field(eq=False, repr=False)
+    prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+
+    steps: tuple[tuple[str | None, Check], ...] = attrs.field(init=False, eq=False, repr=False)
+    defaults: Mapping[str, object] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Compiled once: the checks in order, each with the key that runs it, and
+        # the typed values of absent keys (copied into each run's output).
+        object.__setattr__(
+            self,
+            "steps",
+            tuple((rule.key, rule.check) for rule in self.rules if rule.kind != "ignored"),
+        )
+        object.__setattr__(
+            self,
+            "defaults",
+            {
+                rule.name: rule.default_value
+                for rule in self.rules
+                if rule.default_value is not NO_DEFAULT
+            },
+        )
+
+    def __iter__(self) -> Any:  # noqa: ANN401 - an iterator of Rule
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def to_json(self) -> dict[str, Any]:
+        """The table as JSON (see ``requests.document``)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "path": self.path,
+            "note": self.note,
+            "aliases": dict(self.aliases),
+            "rules": [rule.to_json() for rule in self.rules],
+        }
+
+
+def run(table: Table, body: Mapping[str, Any], prefix: str, context: Context) -> Any:  # noqa: ANN401
+    """Check ``body`` against ``table``, row by row, and build the table's typed value."""
+    out: dict[str, Any] = dict(table.defaults)
+    if table.prepare is not None:
+        body = table.prepare(body)
+    for key, check in table.steps:
+        if key is None or key in body:
+            check(body, out, prefix, context)
+    return table.build(out)
+
+
+# ---------------------------------------------------------------------------
+# The one extra-field refusal
+# ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
+# Rule kinds: each factory returns a documented row with its compiled check
+# ---------------------------------------------------------------------------
+
+
+def _error(message: Message, field: str, **params: object) -> RuleError:
+    return RuleError(code=message.code, description=message.describe(**params), field=field)
+
+
+def _label(name: str) -> str:
+    return v.attribute_label(name)
+
+
+def extra_keys(
+    accepted: tuple[str, ...] | None,
+    *,
+    list_paths: bool = False,
+    field_is_object: bool = False,
+    note: str = "",
+) -> Rule:
+    """Keys outside ``accepted`` (or, with ``None``, outside the status's keys) are refused."""
+    keys = None if accepted is None else frozenset(accepted)
+
+    def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, ctx: Context) -> None:
+        allowed = keys if keys is not None else ctx.accepted
+        if allowed is not None:
+            refuse_extras(
+                body, allowed, prefix, list_paths=list_paths, field_is_object=field_is_object
+            )
+
+    shown = "{path}" if list_paths else ""
+    return Rule(
+        name="*",
+        key=None,
+        kind="extra_keys",
+        limits={
+            "accepted": list(accepted) if accepted is not None else "the status's keys",
+            "listed_at_most": limits.MAX_EXTRA_KEYS_LISTED,
+            "key_cut_at": limits.MAX_EXTRA_KEY_LENGTH,
+        },
+        errors=(
+            _error(
+                errors.EXTRA_FIELDS,
+                "" if field_is_object else "<first extra key>",
+                keys=f"{shown}<key>, {shown}<key> ...",
+            ),
+        ),
+        note=note
+        or (
+            "Every key outside the accepted ones, in request order: at most 16, each cut to "
+            "64 characters with `...`, then `, ...` when more were sent."
+            + (" Each listed key carries its path." if list_paths else "")
+            + (" The field is the object's path." if field_is_object else "")
+        ),
+        check=check,
+    )
+
+
+def refused(name: str, message: Message, note: str = "") -> Rule:
+    """A key accepted only to be refused with its own message (payment-link keys)."""
+
+    def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name in body:
+            raise message.error(field=prefix + name)
+
+    return Rule(
+        name=name,
+        kind="refused",
+        required="refused",
+        errors=(_error(message, name),),
+        note=note or "Refused whenever the key is present, whatever its value.",
+        check=check,
+    )
+
+
+def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rule:
+    """A cross-field row: the two keys may not both be sent."""
+
+    def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if first in body and second in body:
+            raise message.error(field=prefix + field)
+
+    return Rule(
+        name=f"{first} + {second}",
+        key=first,
+        kind="exclusive",
+        errors=(_error(message, field),),
+        note=f"Cross-field: `{first}` and `{second}` may not both be sent (whatever their values).",
+        check=check,
+    )
+
+
+def exclusive_values(first: str, second: str, message: Message, field: str) -> Rule:
+    """A cross-field row on typed values: the two may not both be non-null."""
+
+    def check(_body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if out.get(first) is not None and out.get(second) is not None:
+            raise message.error(field=prefix + field)
+
+    return Rule(
+        name=f"{first} + {second}",
+        key=first,
+        kind="exclusive",
+        errors=(_error(message, field),),
+        note=f"Cross-field, after both rows: `{first}` and `{second}` may not both be non-null.",
+        check=check,
+    )
+
+
+def required_without(name: str, other: str, message: Message) -> Rule:
+    """A cross-field row: ``name`` is required (Laravel's sense) without ``other``."""
+
+    def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if body.get(other) is None and is_missing(body.get(name)):
+            raise message.error(field=prefix + name)
+
+    return Rule(
+        name=name,
+        key=None,
+        kind="required_without",
+        required=f"required without {other}",
+        errors=(_error(message, name),),
+        note=f"Missing (null, blank string, empty array) while `{other}` is absent or null.",
+        check=check,
+    )
+
+
+def not_blank_if_sent(name: str, message: Message) -> Rule:
+    """A key that may be left out, but when sent must not be missing (Laravel's sense)."""
+
+    def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name in body and is_missing(body[name]):
+            raise message.error(field=prefix + name)
+
+    return Rule(
+        name=name,
+        kind="required_if_sent",
+        required="if sent",
+        errors=(_error(message, name),),
+        note="Sent but missing (null, blank string, empty array) is refused.",
+        check=check,
+    )
+
+
+def required(names: tuple[str, ...], note: str = "") -> Rule:
+    """``The <name> field is required.`` for the first missing key (Laravel's sense), in order."""
+
+    def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        for name in names:
+            if is_missing(body.get(name)):
+                raise errors.REQUIRED.error(field=prefix + name, attribute=_label(name))
+
+    return Rule(
+        name=" + ".join(names),
+        key=None,
+        kind="required",
+        required="required",
+        nullable=False,
+        errors=tuple(_error(errors.REQUIRED, name, attribute=_label(name)) for name in names),
+        note=note or "Each in turn: missing (absent, null, blank string, empty array) is refused.",
+        check=check,
+    )
+
+
+def constant(name: str, value: str, *, nullable: bool, default: str | None) -> Rule:
+    """The key, when sent, must be exactly ``value`` (``type``: ``Not a valid type: link``)."""
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            out[name] = default
+            return
+        given = body[name]
+        if given != value and not (nullable and given is None):
+            raise errors.NOT_A_VALID_TYPE.error(field=prefix + name, type=v.echo(given))
+        out[name] = given
+
+    return Rule(
+        name=name,
+        kind="constant",
+        default_value=default,
+        nullable=nullable,
+        limits={"equals": value},
+        default=default,
+        errors=(_error(errors.NOT_A_VALID_TYPE, name),),
+        note="`{type}` is the value sent (cut to 64 characters) or, if not a string, its type.",
+        check=check,
+    )
+
+
+def flag(name: str, *, default: bool | None) -> Rule:
+    """Laravel's boolean: ``true``, ``false``, ``1``, ``0``, ``"1"``, ``"0"``."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            if default is not None:
+                out[name] = default
+            return
+        value = body[name]
+        if type(value) is bool:
+            out[name] = value
+        elif (type(value) is int and value in (0, 1)) or value in ("0", "1"):
+            out[name] = value in (1, "1")
+        else:
+            raise errors.MUST_BE_BOOLEAN.error(field=prefix + name, attribute=attribute)
+
+    return Rule(
+        name=name,
+        kind="boolean",
+        default_value=NO_DEFAULT if default is None else default,
+        nullable=False,
+        limits={"accepts": [True, False, 1, 0, "1", "0"]},
+        default=None if default is None else str(default).lower(),
+        errors=(_error(errors.MUST_BE_BOOLEAN, name, attribute=attribute),),
+        check=check,
+    )
+
+
+def strict_boolean(name: str, *, default: bool | None) -> Rule:
+    """JSON ``true`` or ``false`` only."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            if default is not None:
+                out[name] = default
+            return
+        value = body[name]
+        if type(value) is not bool:
+            raise errors.MUST_BE_BOOLEAN.error(field=prefix + name, attribute=attribute)
+        out[name] = value
+
+    return Rule(
+        name=name,
+        kind="boolean",
+        default_value=NO_DEFAULT if default is None else default,
+        nullable=False,
+        limits={"accepts": [True, False]},
+        default=None if default is None else str(default).lower(),
+        errors=(_error(errors.MUST_BE_BOOLEAN, name, attribute=attribute),),
+        check=check,
+    )
+
+
+def selection(name: str, choices: Mapping[str, object], *, default: object = None) -> Rule:
+    """One of the given strings exactly (``draft``: ``"1"`` or ``"0"``)."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            if default is not None:
+                out[name] = default
+            return
+        value = body[name]
+        if type(value) is not str or value not in choices:
+            raise errors.INVALID_SELECTION.error(field=prefix + name, attribute=attribute)
+        out[name] = choices[value]
+
+    return Rule(
+        name=name,
+        kind="selection",
+        default_value=NO_DEFAULT if default is None else default,
+        nullable=False,
+        limits={"one_of": list(choices)},
+        default=None if default is None else repr(default),
+        errors=(_error(errors.INVALID_SELECTION, name, attribute=attribute),),
+        check=check,
+    )
+
+
+def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
+    """A supported currency code; missing (Laravel's sense) is refused as required."""
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
+        value = body.get(name, default)
+        if is_missing(value):
+            raise errors.REQUIRED.error(field=prefix + name, attribute=name)
+        code = amounts.get_currency(value).code
+        out[name] = code
+        ctx.currency = code
+
+    return Rule(
+        name=name,
+        key=None,
+        kind="currency",
+        required="required" if default is None else "optional, not blank",
+        nullable=False,
+        limits={"one_of": sorted(amounts.CURRENCIES)},
+        default=default,
+        errors=(
+            _error(errors.REQUIRED, name, attribute=name),
+            _error(errors.INVALID_SELECTION, "currency", attribute=name),
+        ),
+        note="Sets the currency the line items' amounts are checked in.",
+        check=check,
+    )
+
+
+def text(
+    name: str,
+    *,
+    max_length: int,
+    min_length: int = 0,
+    nullable: bool = True,
+    default: str | None = None,
+    printable_ascii: bool = False,
+) -> Rule:
+    """A string of ``min_length`` .. ``max_length`` characters (``null`` when ``nullable``)."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            if default is not None:
+                out[name] = default
+            return
+        value = body[name]
+        if value is None and nullable:
+            out[name] = None
+            return
+        if type(value) is not str:
+            raise errors.MUST_BE.error(
+                field=prefix + name, attribute=attribute, expected="a string"
+            )
+        if len(value) > max_length:
+            raise errors.MAX_LENGTH.error(
+                field=prefix + name, attribute=attribute, maximum=max_length
+            )
+        if len(value) < min_length or (
+            printable_ascii and not (value.isascii() and value.isprintable())
+        ):
+            _too_short_or_not_printable(value, prefix + name, attribute, min_length)
+        out[name] = value
+
+    found = [
+        _error(errors.MUST_BE, name, attribute=attribute, expected="a string"),
+        _error(errors.MAX_LENGTH, name, attribute=attribute, maximum=max_length),
+    ]
+    bounds: dict[str, object] = {"max_length": max_length}
+    if min_length:
+        bounds["min_length"] = min_length
+        found.append(_error(errors.MIN_LENGTH, name, attribute=attribute, minimum=min_length))
+    if printable_ascii:
+        bounds["characters"] = "printable ASCII (0x20..0x7e)"
+        found.append(_error(errors.MUST_BE, name, attribute=attribute, expected=_PRINTABLE))
+    return Rule(
+        name=name,
+        kind="string",
+        nullable=nullable,
+        limits=bounds,
+        default=default,
+        errors=tuple(found),
+        check=check,
+    )
+
+
+_PRINTABLE: Final = "a string of printable ASCII characters"
+
+
+def _too_short_or_not_printable(value: str, field: str, attribute: str, minimum: int) -> None:
+    if len(value) < minimum:
+        raise errors.MIN_LENGTH.error(field=field, attribute=attribute, minimum=minimum)
+    raise errors.MUST_BE.error(field=field, attribute=attribute, expected=_PRINTABLE)
+
+
+def integer(
+    name: str,
+    *,
+    minimum: int = 0,
+    maximum: int = limits.MAX_AMOUNT,
+    nullable: bool = True,
+    default: int | None = None,
+    default_at: bool = False,
+    at_least_after_at: int | None = None,
+) -> Rule:
+    """An ``int`` (never a ``bool`` or ``float``) within the bounds.
+
+    ``default_at``: absent means the request's clock (``date``).
+    ``at_least_after_at``: at least this many seconds after the clock (``expire_by``).
+    """
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
+        if name not in body:
+            if default_at:
+                out[name] = ctx.at
+            elif default is not None:
+                out[name] = default
+            return
+        value = body[name]
+        if value is None and nullable:
+            out[name] = None
+            return
+        out[name] = v.check_integer(value, prefix + name, minimum=minimum, maximum=maximum)
+        if (
+            at_least_after_at is not None
+            and ctx.at is not None
+            and value < ctx.at + at_least_after_at
+        ):
+            raise errors.EXPIRE_BY_TOO_SOON.error(field=prefix + name)
+
+    bounds: dict[str, object] = {"minimum": minimum, "maximum": maximum}
+    found = [
+        _error(errors.MUST_BE, name, attribute=attribute, expected="an integer"),
+        _error(errors.MIN_VALUE, name, attribute=attribute, minimum=minimum),
+        _error(errors.MAX_VALUE, name, attribute=attribute, maximum=maximum),
+    ]
+    if at_least_after_at is not None:
+        bounds["at_least"] = f"at + {at_least_after_at}"
+        found.append(_error(errors.EXPIRE_BY_TOO_SOON, name))
+    return Rule(
+        name=name,
+        kind="integer",
+        key=None if default_at else name,
+        default_value=NO_DEFAULT if default is None else default,
+        nullable=nullable,
+        limits=bounds,
+        default="the request's at" if default_at else (None if default is None else str(default)),
+        errors=tuple(found),
+        check=check,
+    )
+
+
+def line_amount(name: str = "amount") -> Rule:
+    """An amount in minor units: an ``int`` of at least the currency's minimum, at most 10^12."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
+        if name not in body:
+            return
+        value = body[name]
+        if value is None:
+            out[name] = None  # required-ness is its own row
+            return
+        amount = v.check_integer(value, prefix + name)
+        if ctx.currency is not None:
+            found = amounts.get_currency(ctx.currency)
+            limits.check_line_amount(amount, found, prefix + name)
+        out[name] = amount
+
+    return Rule(
+        name=name,
+        kind="amount",
+        limits={"minimum": "the currency's minimum amount", "maximum": limits.MAX_AMOUNT},
+        errors=(
+            _error(errors.MUST_BE, name, attribute=attribute, expected="an integer"),
+            _error(errors.MIN_VALUE, name, attribute=attribute, minimum=0),
+            _error(errors.MAX_VALUE, name, attribute=attribute, maximum=limits.MAX_AMOUNT),
+            _error(errors.AMOUNT_BELOW_MINIMUM, name),
+        ),
+        note="`{minimum}` is the currency's minimum as messages write it (`INR 1.00`); "
+        "when the currency is not known yet (an update parsed without the invoice), "
+        "that check runs when the update is applied.",
+        check=check,
+    )
+
+
+def same_currency(name: str = "currency") -> Rule:
+    """A line item's ``currency``: null or absent means the invoice's; another is refused."""
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
+        if name not in body:
+            return
+        value = body[name]
+        out[name] = value
+        if value is not None and ctx.currency is not None and value != ctx.currency:
+            raise errors.CURRENCY_MISMATCH.error(field=prefix + name)
+        if value is not None and type(value) is not str:
+            raise errors.CURRENCY_MISMATCH.error(field=prefix + name)
+
+    return Rule(
+        name=name,
+        kind="currency",
+        limits={"equals": "the invoice's currency"},
+        errors=(_error(errors.CURRENCY_MISMATCH, name),),
+        note="Checked against the invoice's currency (at apply time for an update parsed "
+        "without the invoice).",
+        check=check,
+    )
+
+
+def notes(name: str = "notes", *, default: bool = False) -> Rule:
+    """Razorpay's notes: an object of at most 15 scalar values, keys <= 255, strings <= 512."""
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            if default:
+                out[name] = Notes()
+            return
+        checked = limits.check_notes(body[name], prefix + name)
+        out[name] = Notes(checked)  # type: ignore[arg-type]
+
+    return Rule(
+        name=name,
+        kind="notes",
+        default_value=Notes() if default else NO_DEFAULT,
+        nullable=False,
+        limits={
+            "max_keys": limits.MAX_NOTES,
+            "max_key_length": limits.MAX_NOTES_KEY_LENGTH,
+            "max_value_length": limits.MAX_NOTES_VALUE_LENGTH,
+            "values": "scalars",
+        },
+        default="{}" if default else None,
+        errors=tuple(
+            _error(m, name)
+            for m in (
+                errors.NOTES_NOT_A_DICTIONARY,
+                errors.NOTES_TOO_MANY_KEYS,
+                errors.NOTES_KEY_TOO_LONG,
+                errors.NOTES_VALUE_NOT_SCALAR,
+                errors.NOTES_VALUE_TOO_LONG,
+            )
+        ),
+        note="An empty array means no notes (Razorpay renders empty notes as `[]`).",
+        check=check,
+    )
+
+
+def reference(
+    name: str,
+    *,
+    missing: Message,
+    missing_field: str,
+    nullable: bool = True,
+    absolute: bool = False,
+    note: str = "",
+) -> Rule:
+    """An id the book looks up when applying: here only its type (anything else cannot exist).
+
+    ``absolute``: the error's field is ``missing_field`` itself, not under the table's path.
+    """
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            return
+        value = body[name]
+        if value is None and nullable:
+            out[name] = None
+            return
+        if type(value) is not str:
+            raise missing.error(field=missing_field if absolute else prefix + missing_field)
+        out[name] = value
+
+    return Rule(
+        name=name,
+        kind="reference",
+        nullable=nullable,
+        errors=(_error(missing, missing_field),),
+        note=note or "Looked up when the request is applied (not a check of the request).",
+        check=check,
+    )
+
+
+def string_value(name: str) -> Rule:
+    """A string or ``null`` (``customer_id`` at create: ``The customer id must be a string.``)."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            return
+        value = body[name]
+        if value is not None and type(value) is not str:
+            raise errors.MUST_BE.error(
+                field=prefix + name, attribute=attribute, expected="a string"
+            )
+        out[name] = value
+
+    return Rule(
+        name=name,
+        kind="string",
+        errors=(_error(errors.MUST_BE, name, attribute=attribute, expected="a string"),),
+        note="Looked up when the request is applied.",
+        check=check,
+    )
+
+
+def nested(
+    name: str,
+    table: Callable[[], Table],
+    *,
+    table_name: str,
+    nullable: bool = True,
+    empty_is_absent: bool = False,
+    attribute: str | None = None,
+    note: str = "",
+) -> Rule:
+    """An object checked against another table, with its path as the fields' prefix."""
+    label = attribute or _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
+        if name not in body:
+            return
+        value = body[name]
+        if value is None and nullable:
+            out[name] = None
+            return
+        if not v.is_object(value):
+            raise errors.MUST_BE.error(field=prefix + name, attribute=label, expected="an object")
+        if empty_is_absent and not value:
+            return
+        out[name] = run(table(), value, prefix + name + ".", ctx)
+
+    return Rule(
+        name=name,
+        kind="object",
+        nullable=nullable,
+        errors=(_error(errors.MUST_BE, name, attribute=label, expected="an object"),),
+        table=table_name,
+        note=note,
+        check=check,
+    )
+
+
+def array(
+    name: str,
+    element: Callable[[Mapping[str, Any]], Table],
+    *,
+    maximum: int,
+    too_many: Message,
+    min_one: bool,
+    element_label: str,
+    table_name: str,
+    note: str = "",
+) -> Rule:
+    """An array of objects, each checked against ``element`` with the path ``name[i].``."""
+    label = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
+        if name not in body:
+            return
+        value = body[name]
+        if type(value) is not list and not isinstance(value, (list, tuple)):
+            raise errors.MUST_BE.error(field=prefix + name, attribute=label, expected="an array")
+        if len(value) > maximum:
+            if too_many is errors.TOO_MANY_ELEMENTS:
+                raise too_many.error(field=prefix + name, attribute=label, maximum=maximum)
+            raise too_many.error(field=prefix + name, limit=maximum)
+        if min_one and not value:
+            raise errors.LINE_ITEMS_EMPTY.error(field=prefix + name)
+        typed = []
+        for index, item in enumerate(value):
+            where = f"{prefix}{name}[{index}]"
+            if not v.is_object(item):
+                raise errors.MUST_BE.error(
+                    field=where, attribute=element_label, expected="an object"
+                )
+            typed.append(run(element(item), item, where + ".", ctx))
+        out[name] = tuple(typed)
+
+    found = [
+        _error(errors.MUST_BE, name, attribute=label, expected="an array"),
+        _error(too_many, name, attribute=label, maximum=maximum, limit=maximum),
+    ]
+    if min_one:
+        found.append(_error(errors.LINE_ITEMS_EMPTY, name))
+    found.append(
+        _error(errors.MUST_BE, f"{name}[i]", attribute=element_label, expected="an object")
+    )
+    return Rule(
+        name=name,
+        kind="array",
+        limits={"max_items": maximum, **({"min_items": 1} if min_one else {})},
+        errors=tuple(found),
+        table=table_name,
+        note=note or "The length is checked before any element is read.",
+        check=check,
+    )
+
+
+def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
+    """One of ``choices`` (``rate_type``: ``percentage`` or ``flat``)."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        if name not in body:
+            out[name] = default
+            return
+        value = body[name]
+        if value not in choices:
+            raise errors.INVALID_SELECTION.error(field=prefix + name, attribute=attribute)
+        out[name] = value
+
+    return Rule(
+        name=name,
+        kind="selection",
+        default_value=default,
+        nullable=False,
+        limits={"one_of": list(choices)},
+        default=default,
+        errors=(_error(errors.INVALID_SELECTION, name, attribute=attribute),),
+        check=check,
+    )
+
+
+def query_integer(name: str, *, minimum: int, maximum: int, default: int | None) -> Rule:
+    """A query integer: an ``int``, or a string of at most 20 digits (``"2"`` and ``2`` agree)."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        value = body.get(name)
+        if value is None:
+            out[name] = default
+            return
+        digits = value.removeprefix("-") if type(value) is str else ""
+        if (
+            0 < len(digits) <= limits.MAX_QUERY_INTEGER_DIGITS
+            and digits.isascii()
+            and digits.isdigit()
+        ):
+            number = int(value)
+        elif type(value) is int:
+            number = value
+        else:
+            raise errors.MUST_BE.error(
+                field=prefix + name, attribute=attribute, expected="an integer"
+            )
+        if number > maximum:
+            raise errors.MAX_VALUE.error(field=prefix + name, attribute=attribute, maximum=maximum)
+        if number < minimum:
+            raise errors.MIN_VALUE.error(field=prefix + name, attribute=attribute, minimum=minimum)
+        out[name] = number
+
+    return Rule(
+        name=name,
+        kind="query_integer",
+        default_value=default,
+        limits={
+            "minimum": minimum,
+            "maximum": maximum,
+            "string_digits_at_most": limits.MAX_QUERY_INTEGER_DIGITS,
+        },
+        default=None if default is None else str(default),
+        errors=(
+            _error(errors.MUST_BE, name, attribute=attribute, expected="an integer"),
+            _error(errors.MAX_VALUE, name, attribute=attribute, maximum=maximum),
+            _error(errors.MIN_VALUE, name, attribute=attribute, minimum=minimum),
+        ),
+        check=check,
+    )
+
+
+def query_text(name: str, *, max_length: int) -> Rule:
+    """A query filter: a string (an ``int`` is read as its digits) of 1 .. ``max_length``."""
+    attribute = _label(name)
+
+    def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
+        value = body.get(name)
+        if value is None:
+            return
+        if type(value) is int:
+            value = str(value)
+        if type(value) is not str:
+            raise errors.MUST_BE.error(
+                field=prefix + name, attribute=attribute, expected="a string"
+            )
+        if len(value) > max_length:
+            raise errors.MAX_LENGTH.error(
+                field=prefix + name, attribute=attribute, maximum=max_length
+            )
+        if not value:
+            raise errors.MIN_LENGTH.error(field=prefix + name, attribute=attribute, minimum=1)
+        out[name] = value
+
+    return Rule(
+        name=name,
+        kind="query_string",
+        limits={"min_length": 1, "max_length": max_length},
+        errors=(
+            _error(errors.MUST_BE, name, attribute=attribute, expected="a string"),
+            _error(errors.MAX_LENGTH, name, attribute=attribute, maximum=max_length),
+            _error(errors.MIN_LENGTH, name, attribute=attribute, minimum=1),
+        ),
+        check=check,
+    )
+
+
+def ignored(name: str, note: str) -> Rule:
+    """A key accepted and not read (an address's ``id``)."""
+
+    def check(_body: Mapping[str, Any], _out: dict[str, Any], _prefix: str, _ctx: Context) -> None:
+        return
+
+    return Rule(name=name, kind="ignored", note=note, check=check)
+
+
+def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule:
+    """A documented step that rewrites a checked value (``country``: ``India`` -> ``in``)."""
+
+    def check(_body: Mapping[str, Any], out: dict[str, Any], _prefix: str, _ctx: Context) -> None:
+        if out.get(name) is not None:
+            out[name] = fn(out[name])
+
+    return Rule(name=name, kind=kind, note=note, check=check)

@@ -1,0 +1,439 @@
+"""The request tables: check order, Laravel's "required", bounded echoes, #11's request items."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from invoicecore import InvoiceError, Status, errors, limits, requests
+from invoicecore.book import Book, Call
+from invoicecore.commands import AddLineItem, EditLineItem, KeepLineItem, LineItemInput
+from invoicecore.requests import fields
+from tests.helpers import T0
+
+PACKAGE = Path(__file__).resolve().parent.parent / "invoicecore"
+
+
+def _call(book: Book, method: str, path: str, body: Any = None, query: Any = None) -> Any:
+    response = book.handle(Call(at=T0, method=method, path=path, body=body, query=query))
+    return response.status, response.body
+
+
+def _error(
+    book: Book, method: str, path: str, body: Any = None, query: Any = None
+) -> tuple[str, str]:
+    status, answer = _call(book, method, path, body, query)
+    assert status == 400, answer
+    return answer["error"]["description"], answer["error"]["field"]
+
+
+PEN = {"name": "Pen", "amount": 100}
+ISSUABLE = {"customer": {"name": "Asha"}, "line_items": [PEN]}
+
+
+# -- Laravel's "required" ------------------------------------------------------
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n", None])
+def test_a_blank_line_item_name_is_missing(blank: object) -> None:
+    book = Book()
+
+    refused = _error(book, "POST", "/v1/invoices", {"line_items": [{"name": blank, "amount": 100}]})
+
+    assert refused == (
+        "The name field is required when item id is not present.",
+        "line_items[0].name",
+    )
+    assert len(book) == 0
+
+
+def test_a_blank_name_is_missing_in_an_update_too() -> None:
+    book = Book()
+    _call(book, "POST", "/v1/invoices", {"draft": "1", "line_items": [PEN]})
+
+    added = _error(
+        book,
+        "PATCH",
+        "/v1/invoices/inv_00000000000001",
+        {"line_items": [{"name": " ", "amount": 100}]},
+    )
+    edited = _error(
+        book,
+        "PATCH",
+        "/v1/invoices/inv_00000000000001",
+        {"line_items": [{"id": "li_00000000000001", "name": ""}]},
+    )
+
+    assert added == (
+        "The name field is required when item id is not present.",
+        "line_items[0].name",
+    )
+    assert edited == (
+        "The name field is required when item id is not present.",
+        "line_items[0].name",
+    )
+
+
+def test_an_empty_customer_is_missing_so_the_invoice_cannot_be_issued() -> None:
+    book = Book()
+
+    refused = _error(book, "POST", "/v1/invoices", {"customer": {}, "line_items": [PEN]})
+    status, draft = _call(
+        book, "POST", "/v1/invoices", {"draft": "1", "customer": {}, "line_items": [PEN]}
+    )
+    issue = _error(book, "PATCH", "/v1/invoices/inv_00000000000001", {"customer": {}, "draft": "0"})
+
+    assert refused == ("customer is required.", "customer")
+    assert (status, draft["customer_id"], draft["customer_details"]["id"]) == (200, None, None)
+    assert issue == ("customer is required.", "customer")
+
+
+@pytest.mark.parametrize("blank", ["", "  ", None])
+def test_a_blank_payment_id_is_missing(blank: object) -> None:
+    book = Book()
+    _call(book, "POST", "/v1/invoices", ISSUABLE)
+
+    refused = _error(
+        book,
+        "POST",
+        "/sim/invoices/inv_00000000000001/payments",
+        {"amount": 100, "payment_id": blank},
+    )
+
+    assert refused == ("The payment id field is required.", "payment_id")
+
+
+@pytest.mark.parametrize(
+    ("payment_id", "description"),
+    [
+        pytest.param("p" * 41, "The payment id may not be greater than 40 characters.", id="41"),
+        pytest.param(
+            "p" * 10_000_000, "The payment id may not be greater than 40 characters.", id="10MB"
+        ),
+        pytest.param(
+            "pay\x00", "The payment id must be a string of printable ASCII characters.", id="nul"
+        ),
+        pytest.param(
+            "pay\u2028",
+            "The payment id must be a string of printable ASCII characters.",
+            id="u2028",
+        ),
+        pytest.param(
+            "pay é", "The payment id must be a string of printable ASCII characters.", id="e"
+        ),
+        pytest.param(7, "The payment id must be a string.", id="int"),
+    ],
+)
+def test_payment_ids_are_1_to_40_printable_ascii(payment_id: object, description: str) -> None:
+    book = Book()
+    _call(book, "POST", "/v1/invoices", ISSUABLE)
+
+    refused = _error(
+        book,
+        "POST",
+        "/sim/invoices/inv_00000000000001/payments",
+        {"amount": 100, "payment_id": payment_id},
+    )
+
+    assert refused == (description, "payment_id")
+    assert requests.parse_payment({"amount": 1, "payment_id": "~" * 40}).payment_id == "~" * 40
+
+
+# -- POST /v1/customers ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [None, "", "  "])
+def test_a_customer_needs_a_name(name: object) -> None:
+    assert _error(Book(), "POST", "/v1/customers", {"name": name}) == (
+        "The name field is required.",
+        "name",
+    )
+
+
+def test_a_customer_takes_notes_and_addresses_and_renders_its_notes() -> None:
+    body = {
+        "name": "Asha",
+        "email": "asha@example.com",
+        "contact": "+919000090000",
+        "gstin": "29ABCDE1234F2Z5",
+        "notes": {"tier": "gold", "since": 2020},
+        "billing_address": {"line1": "1 MG Road", "city": "Bengaluru", "country": "India"},
+        "shipping_address": {"city": "Pune"},
+    }
+
+    status, customer = _call(Book(), "POST", "/v1/customers", body)
+
+    assert status == 200
+    assert customer["notes"] == {"tier": "gold", "since": 2020}
+    assert customer["billing_address"]["country"] == "in"
+    assert customer["shipping_address"]["city"] == "Pune"
+    assert _call(Book(), "POST", "/v1/customers", {"name": "A"})[1]["notes"] == []
+
+
+@pytest.mark.parametrize(
+    ("notes", "description"),
+    [
+        (
+            {f"k{n}": n for n in range(16)},
+            "Number of fields in notes should be less than or equal to 15",
+        ),
+        ({"k": "v" * 513}, "Notes value cannot be greater 512 characters"),
+        ("text", "Notes should be provided as a dictionary"),
+    ],
+)
+def test_customer_notes_have_the_invoice_notes_limits(notes: object, description: str) -> None:
+    assert _error(Book(), "POST", "/v1/customers", {"name": "A", "notes": notes}) == (
+        description,
+        "notes",
+    )
+
+
+def test_customer_extra_keys_are_named_at_the_top_level() -> None:
+    assert _error(Book(), "POST", "/v1/customers", {"name": "A", "age": 3}) == (
+        "age is/are not required and should not be sent",
+        "age",
+    )
+
+
+# -- queries ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["from", "to", "skip"])
+def test_query_bounds_name_the_wire_key(key: str) -> None:
+    refused = _error(Book(), "GET", "/v1/invoices", query={key: 10_000_000_000_000})
+
+    assert refused == (f"The {key} may not be greater than 1000000000000.", key)
+
+
+def test_a_fetch_by_id_checks_its_query_before_the_lookup() -> None:
+    book = Book()
+    _call(book, "POST", "/v1/invoices", ISSUABLE)
+
+    unknown_key = _error(book, "GET", "/v1/invoices/inv_nope", query={"deleted": 1})
+    bad_value = _error(book, "GET", "/v1/invoices/inv_00000000000001", query={"count": 0})
+    status, found = _call(book, "GET", "/v1/invoices/inv_00000000000001", query={"count": "5"})
+
+    assert unknown_key == ("deleted is/are not required and should not be sent", "deleted")
+    assert bad_value == ("The count must be at least 1.", "count")
+    assert (status, found["id"]) == (200, "inv_00000000000001")
+
+
+# -- unknown keys, bounded ----------------------------------------------------------------
+
+
+def test_the_extra_field_message_lists_16_keys_cut_to_64_characters() -> None:
+    body = {"k" * 10_000_000: 1, **{f"x{n}": n for n in range(100_000)}}
+
+    description, field = _error(Book(), "POST", "/v1/invoices", body)
+
+    listed = description.removesuffix(" is/are not required and should not be sent")
+    assert listed.split(", ") == ["k" * 64 + "...", *(f"x{n}" for n in range(15)), "..."]
+    assert field == "k" * 64 + "..."
+
+
+def test_exactly_16_extras_have_no_ellipsis() -> None:
+    description, _ = _error(Book(), "POST", "/v1/invoices", {f"x{n}": n for n in range(16)})
+
+    assert description.startswith("x0, x1")
+    assert ", ..." not in description
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "listed"),
+    [
+        ({"customer": {"age": 3}}, "customer.age", "customer.age"),
+        (
+            {"customer": {"billing_address": {"x": 1}}},
+            "customer.billing_address.x",
+            "customer.billing_address.x",
+        ),
+        ({"line_items": [{**PEN, "colour": 1}]}, "line_items[0].colour", "colour"),
+        (
+            {"line_items": [{**PEN, "taxes": [{"name": "VAT", "rate": 1, "level": 1}]}]},
+            "line_items[0].taxes[0]",
+            "level",
+        ),
+    ],
+)
+def test_nested_extra_keys_share_the_one_refusal(
+    body: dict[str, Any], field: str, listed: str
+) -> None:
+    keys = {f"k{n}": n for n in range(20)}
+    nested = json.loads(json.dumps(body).replace('"age": 3', '"age": 3, ' + json.dumps(keys)[1:-1]))
+
+    assert _error(Book(), "POST", "/v1/invoices", {"draft": "1", **body}) == (
+        f"{listed} is/are not required and should not be sent",
+        field,
+    )
+    if "age" in json.dumps(body):
+        description, _ = _error(Book(), "POST", "/v1/invoices", {"draft": "1", **nested})
+        assert description.count(", ") == 16
+        assert ", ..." in description
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=200), st.none(), min_size=1, max_size=40))
+def test_the_refusal_is_bounded_whatever_was_sent(body: dict[str, None]) -> None:
+    extras = [key for key in body if key not in requests.CREATE_KEYS]
+
+    if not extras:
+        limits.refuse_extras(body, requests.CREATE_KEYS)  # accepted: nothing raised
+        return
+    with pytest.raises(InvoiceError) as raised:
+        limits.refuse_extras(body, requests.CREATE_KEYS)
+
+    if extras:
+        assert raised.value.code == "EXTRA_FIELDS"
+        assert len(raised.value.description) <= 16 * (64 + 3 + 2) + 60
+        assert raised.value.description.endswith(
+            ", ... is/are not required and should not be sent"
+        ) is (len(extras) > 16)
+
+
+# -- the request is checked in full before the idempotency key ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("second", "description"),
+    [
+        (
+            {"line_items": [{"name": "", "amount": 100}]},
+            "The name field is required when item id is not present.",
+        ),
+        (
+            {"customer": {"name": "x" * 51}, "line_items": [PEN]},
+            "The name may not be greater than 50 characters.",
+        ),
+        (
+            {"customer": {"age": 3}, "line_items": [PEN]},
+            "customer.age is/are not required and should not be sent",
+        ),
+        ({"line_items": [{"name": "Pen", "amount": 50}]}, "The amount must be atleast INR 1.00"),
+    ],
+)
+def test_a_reused_idempotency_key_does_not_skip_the_checks(
+    second: dict[str, Any], description: str
+) -> None:
+    book = Book()
+    status, _ = _call(book, "POST", "/v1/invoices", {**ISSUABLE, "idempotency_key": "k1"})
+    same_status, same = _call(book, "POST", "/v1/invoices", {**ISSUABLE, "idempotency_key": "k1"})
+
+    refused = _error(book, "POST", "/v1/invoices", {**second, "idempotency_key": "k1"})
+
+    assert (status, same_status, same["id"]) == (200, 200, "inv_00000000000001")
+    assert refused[0] == description
+
+
+# -- the table is the check order ------------------------------------------------------------
+
+_BAD = {"string": 5, "integer": "x", "boolean": "yes", "notes": "x", "selection": 7}
+
+
+def _simple_rows(table: requests.Table) -> list[requests.Rule]:
+    return [rule for rule in table if rule.kind in _BAD and rule.name != "type"]
+
+
+@pytest.mark.parametrize(
+    ("table", "parse"),
+    [
+        pytest.param(
+            requests.CREATE_RULES, lambda body: requests.parse_create(body, at=T0), id="create"
+        ),
+        pytest.param(requests.UPDATE_RULES, requests.parse_update, id="update"),
+        pytest.param(requests.ITEM_RULES, requests.parse_item, id="item"),
+        pytest.param(requests.CUSTOMER_CREATE_RULES, requests.parse_customer, id="customer"),
+    ],
+)
+def test_of_two_bad_values_the_earlier_row_answers(table: requests.Table, parse: Any) -> None:
+    rows = _simple_rows(table)
+    assert len(rows) >= 2
+    bases: dict[str, dict[str, object]] = {
+        "item": {"name": "N", "amount": 100},
+        "customer_create": {"name": "N"},
+    }
+    base = bases.get(table.name, {})
+    for first, second in itertools.combinations(rows, 2):
+        for body in (
+            {**base, first.name: _BAD[first.kind], second.name: _BAD[second.kind]},
+            {**base, second.name: _BAD[second.kind], first.name: _BAD[first.kind]},
+        ):
+            with pytest.raises(InvoiceError) as raised:
+                parse(body)
+            assert raised.value.field == first.name, (first.name, second.name)
+
+
+def test_every_message_a_row_lists_is_in_the_catalogue() -> None:
+    codes = {message.code for message in errors.MESSAGES}
+    for table in requests.TABLES:
+        for rule in table:
+            assert {error.code for error in rule.errors} <= codes, rule.name
+
+
+def test_the_tables_export_as_json() -> None:
+    document = json.loads(json.dumps(requests.document()))
+
+    create = document["tables"]["create"]
+    assert [row["name"] for row in create["rules"]][:3] == ["*", "type", "amount"]
+    assert document["extra_keys"]["listed_at_most"] == 16
+    assert set(document["tables"]) == {table.name for table in requests.TABLES}
+    for rule in requests.LINE_ITEM_RULES:
+        assert isinstance(rule.name, str)
+        assert isinstance(rule.kind, str)
+
+
+def test_an_update_parses_to_typed_patch_elements() -> None:
+    command = requests.parse_update(
+        {
+            "line_items": [
+                {"id": "li_1"},
+                {"id": "li_2", "quantity": 3},
+                {"name": "Ink", "unit_amount": 150},
+            ],
+            "notes": {"a": 1},
+        },
+        status=Status.DRAFT,
+    )
+
+    assert command.keys == ("line_items", "notes")
+    assert command.line_items == (
+        KeepLineItem(id="li_1"),
+        EditLineItem(id="li_2", changes=LineItemInput(quantity=3)),
+        AddLineItem(line=LineItemInput(name="Ink", amount=150)),
+    )
+
+
+def test_is_missing_is_laravels_required() -> None:
+    missing: tuple[object, ...] = (None, "", " \t\n", [], {})
+    present: tuple[object, ...] = (0, False, "a", [0], {"a": 1}, "\u00a0")
+    assert all(fields.is_missing(value) for value in missing)
+    assert not any(fields.is_missing(value) for value in present)
+
+
+# -- no import cycles around limits --------------------------------------------------------------
+
+
+def _imports(module: str) -> set[str]:
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("invoicecore")
+        ):
+            if node.module == "invoicecore":
+                found |= {alias.name for alias in node.names}
+            else:
+                found.add(node.module.removeprefix("invoicecore."))
+    return found
+
+
+def test_limits_is_a_leaf() -> None:
+    assert _imports("limits") <= {"_validators", "errors"}
+    assert _imports("commands") <= {"_validators", "errors", "limits", "entities", "amounts"}
