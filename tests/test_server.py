@@ -676,7 +676,7 @@ def test_options_that_do_not_fit_together_exit_2(
     assert capsys.readouterr().err == f"invoicecore serve: {message}\n"
 
 
-def test_a_file_that_is_not_a_journal_is_refused(
+def test_a_file_that_is_not_a_database_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "other.sqlite3"
