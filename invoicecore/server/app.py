@@ -3,7 +3,7 @@
 Every request but the two server-only ``/sim`` endpoints (``/sim/clock``,
 ``/sim/webhooks``) becomes one replay :class:`~invoicecore.book.Call` at the
 clock's time, so paths, bodies and statuses are the replay protocol's, unknown
-routes and methods included. The book, the journal write and the webhook
+routes and methods included. The book (its store's transaction included) and the webhook
 rendering run in one synchronous step on the event loop, with no ``await``
 between them: calls are applied one at a time, in arrival order, so two
 concurrent payments on one invoice can neither both pass the amount-due check
@@ -121,7 +121,7 @@ def create_app(settings: Settings) -> Starlette:
 
 
 class _Server:
-    """The book, its clock, its journal and its webhooks; one ASGI callable over them."""
+    """The book, its store, its clock and its webhooks; one ASGI callable over them."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
