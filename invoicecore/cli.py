@@ -19,6 +19,7 @@ from invoicecore._version import __version__
 from invoicecore.book import Book
 from invoicecore.errors import InvoiceError
 from invoicecore.replay import Replayer
+from invoicecore.server import options as serve_options
 from invoicecore.stores import open_store
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _replay(
             arguments.script, format=arguments.format, colour=arguments.color, store=arguments.store
         )
+    if arguments.command == "serve":
+        return serve_options.run(arguments)
     parser.print_help(sys.stderr)
     return 2
 
@@ -386,4 +389,5 @@ def _parser() -> argparse.ArgumentParser:
             "(docs/ports.md).",
         )
     )
+    serve_options.add_parser(commands)
     return parser
