@@ -19,10 +19,13 @@ from invoicecore.book import Book
 from invoicecore.store import Store
 from invoicecore.stores.memory import MemoryStore
 from invoicecore.stores.sqlite import SQLiteStore
+from tests import postgres_cluster as pg
+from tests.postgres_cluster import postgres_cluster as postgres_cluster  # the session fixture
 
 STORES: dict[str, Callable[[Path], Store]] = {
     "memory": lambda _folder: MemoryStore(),
     "sqlite": lambda folder: SQLiteStore(folder / "book.sqlite3"),
+    "postgres": lambda _folder: pg.CURRENT[0].new_store(),
 }
 """One line per store: the name and how to open a fresh one in an empty folder."""
 
@@ -36,6 +39,8 @@ def new_store(request: pytest.FixtureRequest) -> Iterator[NewStore]:
 
     Each call gives a new store (for Hypothesis tests, one per example).
     """
+    if request.param == "postgres":  # a throwaway server for the session, or one skip line
+        pg.CURRENT[:] = [request.getfixturevalue("postgres_cluster")]
     opened: list[Store] = []
     numbers = itertools.count()
     with tempfile.TemporaryDirectory() as folder:
