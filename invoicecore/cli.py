@@ -16,8 +16,7 @@ from invoicecore._version import __version__
 from invoicecore.book import Book
 from invoicecore.errors import InvoiceError
 from invoicecore.replay import Replayer
-from invoicecore.stores.memory import MemoryStore
-from invoicecore.stores.sqlite import SQLiteStore
+from invoicecore.stores import open_store
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -77,14 +76,8 @@ def _replay(script: str, store_name: str | None = None) -> int:
 
 
 def _open_store(name: str | None) -> Store:
-    """``None``: a fresh in-memory book; ``sqlite:PATH``: the book kept in that file."""
-    if name is None or name == "memory":
-        return MemoryStore()
-    kind, _, where = name.partition(":")
-    if kind == "sqlite" and where:
-        return SQLiteStore(where)
-    message = "expected memory or sqlite:PATH"
-    raise ValueError(message)
+    """The store ``--store`` names (``invoicecore.stores.open_store``)."""
+    return open_store(name)
 
 
 def _fuzz(command: str, *, examples: int, seed: int | None) -> int:
@@ -148,8 +141,9 @@ def _parser() -> argparse.ArgumentParser:
         "--store",
         metavar="STORE",
         default=None,
-        help="where the book lives: memory (default, fresh) or sqlite:PATH "
-        "(created if missing, else continued: ids, clock, receipts, keys, expiries)",
+        help="where the book lives: memory (default, fresh), sqlite:PATH or a "
+        "postgresql://... URL (created if missing, else continued: ids, clock, receipts, "
+        "keys, expiries)",
     )
     fuzz = commands.add_parser(
         "fuzz",

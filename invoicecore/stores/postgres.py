@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from invoicecore.commands import FetchQuery
     from invoicecore.entities import Invoice
 
-__all__ = ["SCHEMA_VERSION", "STORE_UNAVAILABLE", "PostgresStore", "is_postgres_url"]
+__all__ = ["SCHEMA_VERSION", "STORE_UNAVAILABLE", "PostgresStore"]
 
 SCHEMA_VERSION: Final = 1
 """The schema this version of the library writes; older schemas are migrated on open."""
@@ -114,11 +114,6 @@ def _migrations(s: str) -> tuple[tuple[str, ...], ...]:
             f"CREATE TABLE {s}.items (id text PRIMARY KEY, entity text NOT NULL)",
         ),
     )
-
-
-def is_postgres_url(name: str) -> bool:
-    """Whether a store name is a PostgreSQL URL (``postgresql://`` or ``postgres://``)."""
-    return name.startswith(("postgresql://", "postgres://"))
 
 
 class PostgresStore:
