@@ -140,10 +140,15 @@ class PostgresStore:
         self._schema = schema
         self._in_transaction = False
         self._savepoints = 0
+        self._pending: list[str] = []  # savepoints not sent yet
         self._cache: dict[str, tuple[str, Invoice]] = {}
         self._db = self._connect()
         self._sql = _statements(f'"{schema}"')
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
 
     @property
     def connection(self) -> psycopg.Connection[tuple[Any, ...]]:
@@ -173,6 +178,7 @@ class PostgresStore:
             raise
         finally:
             self._in_transaction = False
+            self._pending.clear()
         self._run("COMMIT")
 
     def close(self) -> None:
@@ -181,20 +187,25 @@ class PostgresStore:
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """``SAVEPOINT`` ... ``RELEASE``, rolled back to if the block raises."""
+        """A block undone if it raises; ``SAVEPOINT`` is sent before its first write only.
+
+        A block that writes nothing costs no round trip, and one that succeeds
+        is not released (``COMMIT`` ends it): a read-only call is five
+        statements, ``BEGIN`` to ``COMMIT``.
+        """
         self._savepoints += 1
         name = f"call_{self._savepoints}"
-        self._run(f"SAVEPOINT {name}")
+        self._pending.append(name)
         try:
             yield
         except BaseException:
-            if not self._db.broken:
+            if name not in self._pending and not self._db.broken:
                 self._run(f"ROLLBACK TO SAVEPOINT {name}")
-                self._run(f"RELEASE SAVEPOINT {name}")
             raise
         finally:
+            if name in self._pending:
+                self._pending.remove(name)
             self._savepoints -= 1
-        self._run(f"RELEASE SAVEPOINT {name}")
 
     # -- the book's state ----------------------------------------------------------
     def clock(self) -> int | None:
@@ -202,7 +213,7 @@ class PostgresStore:
         return None if row is None or row[0] is None else int(row[0])
 
     def set_clock(self, at: int) -> None:
-        self._run(self._sql["set_clock"], (at,))
+        self._write(self._sql["set_clock"], (at,))
 
     def counters(self) -> Mapping[str, int]:
         """The counters, locked until the transaction ends (callers of ids take turns)."""
@@ -210,7 +221,7 @@ class PostgresStore:
 
     def set_counters(self, counters: Mapping[str, int]) -> None:
         for prefix, value in counters.items():
-            self._run(self._sql["set_counter"], (prefix, value))
+            self._write(self._sql["set_counter"], (prefix, value))
 
     # -- invoices ------------------------------------------------------------------
     def get(self, invoice_id: str) -> Versioned | None:
@@ -220,14 +231,14 @@ class PostgresStore:
         return Versioned(invoice=self._load(row[0], row[2]), version=int(row[1]))
 
     def add(self, invoice: Invoice) -> None:
-        self._run(
+        self._write(
             self._sql["add"],
             (invoice.id, invoice.status.value, invoice.created_at, *_columns(invoice)),
             what=invoice.id,
         )
 
     def put(self, invoice: Invoice, *, version: int) -> None:
-        changed = self._run(
+        changed = self._write(
             self._sql["put"],
             (version + 1, invoice.status.value, *_columns(invoice), invoice.id, version),
             what=invoice.id,
@@ -236,7 +247,7 @@ class PostgresStore:
             raise conflict(f"{invoice.id} is not at version {version} any more")
 
     def remove(self, invoice_id: str, *, version: int) -> None:
-        removed = self._run(self._sql["remove"], (invoice_id, version), what=invoice_id)
+        removed = self._write(self._sql["remove"], (invoice_id, version), what=invoice_id)
         if removed != 1:
             raise conflict(f"{invoice_id} is not at version {version} any more")
 
@@ -300,7 +311,7 @@ class PostgresStore:
 
     def add_customer(self, customer: Customer) -> None:
         entity = json.dumps(wire.render_customer_details(customer), ensure_ascii=False)
-        self._run(self._sql["add_customer"], (customer.id, entity))
+        self._write(self._sql["add_customer"], (customer.id, entity))
 
     def item(self, item_id: str) -> Item | None:
         row = self._one(self._sql["item"], (item_id,))
@@ -311,7 +322,7 @@ class PostgresStore:
 
     def add_item(self, item: Item) -> None:
         entity = json.dumps(attrs.asdict(item), ensure_ascii=False)
-        self._run(self._sql["add_item"], (item.id, entity))
+        self._write(self._sql["add_item"], (item.id, entity))
 
     # -- the schema ----------------------------------------------------------------
     def schema_version(self) -> int:
@@ -358,6 +369,12 @@ class PostgresStore:
             self._db.execute("ROLLBACK")
         except psycopg.OperationalError:  # pragma: no cover - the connection died just now
             pass
+
+    def _write(self, statement: str, params: Sequence[object] = (), *, what: str = "") -> int:
+        """A statement that changes data: the pending savepoints are sent first."""
+        while self._pending:
+            self._run(f"SAVEPOINT {self._pending.pop(0)}")
+        return self._run(statement, params, what=what)
 
     def _run(self, statement: str, params: Sequence[object] = (), *, what: str = "") -> int:
         """Execute one statement; its row count. Database errors become store errors."""
