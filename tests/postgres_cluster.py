@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -117,6 +117,33 @@ def _bindir(pg_config: str) -> Path:
         [pg_config, "--bindir"], check=True, capture_output=True, text=True, timeout=30
     )
     return Path(done.stdout.strip())
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    uses_store = callspec is not None and callspec.params.get("new_store") == "postgres"
+    return uses_store or "postgres_cluster" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL here, its tests are set aside and the summary says why in one line."""
+    reason = missing()
+    if reason is None or os.environ.get(REQUIRE) == "1":
+        return  # run them (with REQUIRE, the fixture fails loudly if the server cannot start)
+    skipped = [item for item in items if _needs_postgres(item)]
+    if skipped:
+        items[:] = [item for item in items if not _needs_postgres(item)]
+        config.hook.pytest_deselected(items=skipped)
+        _SKIPPED[:] = [f"PostgreSQL tests skipped ({len(skipped)}): {reason}"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The one line that says the PostgreSQL tests did not run, and why."""
+    for line in _SKIPPED:
+        terminalreporter.write_line(line, yellow=True)
+
+
+_SKIPPED: list[str] = []
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,11 @@ from invoicecore.store import Store
 from invoicecore.stores.memory import MemoryStore
 from invoicecore.stores.sqlite import SQLiteStore
 from tests import postgres_cluster as pg
-from tests.postgres_cluster import postgres_cluster as postgres_cluster  # the session fixture
+from tests.postgres_cluster import (  # the session fixture; one summary line when missing
+    postgres_cluster,  # noqa: F401
+    pytest_collection_modifyitems,  # noqa: F401
+    pytest_terminal_summary,  # noqa: F401
+)
 
 STORES: dict[str, Callable[[Path], Store]] = {
     "memory": lambda _folder: MemoryStore(),

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import attrs
@@ -97,19 +97,31 @@ def _migrations(s: str) -> tuple[tuple[str, ...], ...]:
             )""",
             # The receipt rule: the statuses of store.HOLDS_RECEIPT at this version;
             # a later version that changes them rebuilds this index in a migration.
-            f"CREATE UNIQUE INDEX invoices_receipt_holder ON {s}.invoices (receipt) "
-            f"WHERE receipt IS NOT NULL AND status IN {_HOLDING}",
-            f"CREATE UNIQUE INDEX invoices_idempotency_key ON {s}.invoices (idempotency_key) "
-            "WHERE idempotency_key IS NOT NULL",
-            f"CREATE INDEX invoices_customer ON {s}.invoices (customer_id, created_at, seq) "
-            "WHERE customer_id IS NOT NULL",
-            f"CREATE INDEX invoices_receipt ON {s}.invoices (receipt, created_at, seq) "
-            "WHERE receipt IS NOT NULL",
-            f"CREATE INDEX invoices_payment ON {s}.invoices (payment_id, created_at, seq) "
-            "WHERE payment_id IS NOT NULL",
+            (
+                f"CREATE UNIQUE INDEX invoices_receipt_holder ON {s}.invoices (receipt) "
+                f"WHERE receipt IS NOT NULL AND status IN {_HOLDING}"
+            ),
+            (
+                f"CREATE UNIQUE INDEX invoices_idempotency_key ON {s}.invoices (idempotency_key) "
+                "WHERE idempotency_key IS NOT NULL"
+            ),
+            (
+                f"CREATE INDEX invoices_customer ON {s}.invoices (customer_id, created_at, seq) "
+                "WHERE customer_id IS NOT NULL"
+            ),
+            (
+                f"CREATE INDEX invoices_receipt ON {s}.invoices (receipt, created_at, seq) "
+                "WHERE receipt IS NOT NULL"
+            ),
+            (
+                f"CREATE INDEX invoices_payment ON {s}.invoices (payment_id, created_at, seq) "
+                "WHERE payment_id IS NOT NULL"
+            ),
             f"CREATE INDEX invoices_created ON {s}.invoices (created_at, seq)",
-            f"CREATE INDEX invoices_expiry ON {s}.invoices (expire_by, seq) "
-            "WHERE status = 'issued' AND expire_by IS NOT NULL",
+            (
+                f"CREATE INDEX invoices_expiry ON {s}.invoices (expire_by, seq) "
+                "WHERE status = 'issued' AND expire_by IS NOT NULL"
+            ),
             f"CREATE TABLE {s}.customers (id text PRIMARY KEY, entity text NOT NULL)",
             f"CREATE TABLE {s}.items (id text PRIMARY KEY, entity text NOT NULL)",
         ),
@@ -294,7 +306,7 @@ class PostgresStore:
         # skipped rows are counted in the index, never read from the table.
         table = f'"{self._schema}".invoices'
         statement = (
-            f"SELECT i.id, i.entity FROM {table} AS i JOIN ("  # noqa: S608 - constants only
+            f"SELECT i.id, i.entity FROM {table} AS i JOIN ("
             f"SELECT seq, created_at FROM {table} {condition} "
             "ORDER BY created_at DESC, seq DESC LIMIT %s OFFSET %s"
             ") AS p ON i.seq = p.seq ORDER BY p.created_at DESC, p.seq DESC"
@@ -328,7 +340,7 @@ class PostgresStore:
     def schema_version(self) -> int:
         """The schema's version (``SCHEMA_VERSION`` once opened)."""
         with self.transaction():
-            row = self._one(f'SELECT max(version) FROM "{self._schema}".schema_version')  # noqa: S608 - a checked name
+            row = self._one(f'SELECT max(version) FROM "{self._schema}".schema_version')
         return 0 if row is None or row[0] is None else int(row[0])
 
     def _migrate(self) -> None:
@@ -341,7 +353,7 @@ class PostgresStore:
                 f"CREATE TABLE IF NOT EXISTS {s}.schema_version ("
                 "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
             )
-            row = self._one(f"SELECT max(version) FROM {s}.schema_version")  # noqa: S608 - a checked name
+            row = self._one(f"SELECT max(version) FROM {s}.schema_version")
             current = 0 if row is None or row[0] is None else int(row[0])
             if current > SCHEMA_VERSION:
                 raise STORE_CORRUPT.error(
@@ -351,7 +363,7 @@ class PostgresStore:
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in steps[version - 1]:
                     self._run(statement)
-                self._run(f"INSERT INTO {s}.schema_version (version) VALUES (%s)", (version,))  # noqa: S608 - a checked name
+                self._run(f"INSERT INTO {s}.schema_version (version) VALUES (%s)", (version,))
 
     # -- helpers -------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
@@ -365,10 +377,8 @@ class PostgresStore:
     def _rollback(self) -> None:
         if self._db.broken or self._db.closed:
             return
-        try:
+        with suppress(psycopg.OperationalError):  # the connection died just now
             self._db.execute("ROLLBACK")
-        except psycopg.OperationalError:  # pragma: no cover - the connection died just now
-            pass
 
     def _write(self, statement: str, params: Sequence[object] = (), *, what: str = "") -> int:
         """A statement that changes data: the pending savepoints are sent first."""
@@ -379,19 +389,19 @@ class PostgresStore:
     def _run(self, statement: str, params: Sequence[object] = (), *, what: str = "") -> int:
         """Execute one statement; its row count. Database errors become store errors."""
         try:
-            return self._db.execute(statement, params).rowcount  # type: ignore[arg-type]
+            return self._db.execute(statement, params).rowcount
         except psycopg.Error as error:
             _raise(error, what)
 
     def _one(self, statement: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         try:
-            return self._db.execute(statement, params).fetchone()  # type: ignore[arg-type]
+            return self._db.execute(statement, params).fetchone()
         except psycopg.Error as error:
             _raise(error, "")
 
     def _all(self, statement: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         try:
-            return self._db.execute(statement, params).fetchall()  # type: ignore[arg-type]
+            return self._db.execute(statement, params).fetchall()
         except psycopg.Error as error:
             _raise(error, "")
 
