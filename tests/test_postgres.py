@@ -361,3 +361,58 @@ def test_processes_paying_one_invoice_lose_and_double_nothing(
     assert versions == (1 + len(accepted),)  # one write per accepted payment
     assert wire.render_invoice(invoice)["amount_due"] == 10_000 - 100 * len(accepted)
     assert invoice.status is (Status.PAID if len(accepted) == 100 else Status.PARTIALLY_PAID)
+
+
+CREATOR = """
+import json, sys
+from invoicecore.book import Book, Call
+from invoicecore.store import ConflictError
+from invoicecore.stores.postgres import PostgresStore
+store = PostgresStore(sys.argv[1], schema=sys.argv[2])
+book = Book(store=store, retries=50)
+sys.stdin.readline()  # every process begins together
+answers = []
+for n in range(int(sys.argv[3])):
+    path = "/v1/customers" if n % 3 == 0 else "/v1/invoices"
+    body = {"name": f"{sys.argv[2]}-{n}"} if n % 3 == 0 else {"customer": {"name": "Asha"},
+        "line_items": [{"name": "Seat", "amount": 100}]}
+    try:
+        response = book.handle(Call(at=1_700_000_000, method="POST", path=path, body=body))
+        answers.append([response.status, response.body.get("id"), response.body.get("order_id")])
+    except ConflictError:
+        answers.append([409, None, None])
+store.close()
+print(json.dumps(answers))
+"""
+
+
+def test_processes_creating_with_counter_ids_never_share_an_id(
+    postgres_cluster: Cluster, tmp_path: Path
+) -> None:
+    """The counters are read FOR UPDATE; the first use of a prefix races on its insert."""
+    store = postgres_cluster.new_store()
+    program = tmp_path / "creator.py"
+    program.write_text(CREATOR, encoding="utf-8")
+    creators = [
+        subprocess.Popen(
+            [sys.executable, str(program), postgres_cluster.url(), store.schema, "12"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    outputs = [creator.communicate(b"go\n", timeout=300)[0] for creator in creators]
+
+    answers = [answer for output in outputs for answer in json.loads(output)]
+    ids = [answer[1] for answer in answers if answer[0] == 200]
+    orders = [answer[2] for answer in answers if answer[2] is not None]
+    with store.transaction() as tx:
+        stored = tx.count()
+        counters = dict(tx.counters())
+    store.close()
+    assert [creator.returncode for creator in creators] == [0, 0, 0]
+    assert [answer[0] for answer in answers] == [200] * 36
+    assert len(set(ids)) == len(ids) == 36  # customers and invoices: no id handed out twice
+    assert len(set(orders)) == len(orders) == 24
+    assert stored == 24
+    assert (counters["inv"], counters["order"], counters["cust"]) == (24, 24, 36)

@@ -16,7 +16,8 @@ itself guarantees, whatever the processes do:
   another call changed the invoice first, nothing is written and the call
   gets ``ConflictError``, so an update is never lost nor applied twice;
 - the id counters are read ``FOR UPDATE``, so calls that hand out counter ids
-  take turns instead of handing out the same id;
+  take turns instead of handing out the same id (a prefix's first use is an
+  ``INSERT``: of two processes inserting it, one conflicts);
 - the book's clock only moves forward (``GREATEST``).
 
 A unique index that refuses a row, a deadlock, a serialization failure or a
@@ -153,6 +154,7 @@ class PostgresStore:
         self._in_transaction = False
         self._savepoints = 0
         self._pending: list[str] = []  # savepoints not sent yet
+        self._locked_counters: set[str] = set()  # read FOR UPDATE in this transaction
         self._cache: dict[str, tuple[str, Invoice]] = {}
         self._db = self._connect()
         self._sql = _statements(f'"{schema}"')
@@ -191,6 +193,7 @@ class PostgresStore:
         finally:
             self._in_transaction = False
             self._pending.clear()
+            self._locked_counters = set()
         self._run("COMMIT")
 
     def close(self) -> None:
@@ -229,11 +232,18 @@ class PostgresStore:
 
     def counters(self) -> Mapping[str, int]:
         """The counters, locked until the transaction ends (callers of ids take turns)."""
-        return {str(prefix): int(value) for prefix, value in self._all(self._sql["counters"])}
+        found = {str(prefix): int(value) for prefix, value in self._all(self._sql["counters"])}
+        self._locked_counters = set(found)
+        return found
 
     def set_counters(self, counters: Mapping[str, int]) -> None:
+        """Locked counters are updated; a new one is inserted, and a second
+        process inserting it at the same time gets ``ConflictError`` (never the same id twice).
+        """
         for prefix, value in counters.items():
-            self._write(self._sql["set_counter"], (prefix, value))
+            known = prefix in self._locked_counters
+            self._write(self._sql["set_counter" if known else "new_counter"], (value, prefix))
+            self._locked_counters.add(prefix)
 
     # -- invoices ------------------------------------------------------------------
     def get(self, invoice_id: str) -> Versioned | None:
@@ -424,8 +434,8 @@ def _statements(s: str) -> dict[str, str]:
         # Only forward: a call whose ``at`` is behind another process's keeps the later clock.
         "set_clock": f"UPDATE {s}.book SET clock = GREATEST(clock, %s) WHERE id = 1",
         "counters": f"SELECT prefix, value FROM {s}.counters FOR UPDATE",
-        "set_counter": f"INSERT INTO {s}.counters (prefix, value) VALUES (%s, %s) "
-        "ON CONFLICT (prefix) DO UPDATE SET value = excluded.value",
+        "set_counter": f"UPDATE {s}.counters SET value = %s WHERE prefix = %s",
+        "new_counter": f"INSERT INTO {s}.counters (value, prefix) VALUES (%s, %s)",
         "get": f"SELECT id, version, entity FROM {s}.invoices WHERE id = %s",
         "add": f"INSERT INTO {s}.invoices (id, version, status, created_at, customer_id, "
         "receipt, payment_id, idempotency_key, expire_by, entity) "
