@@ -41,7 +41,8 @@ NewBook = Callable[..., Book]
 def new_store(request: pytest.FixtureRequest) -> Iterator[NewStore]:
     """A factory of fresh, empty stores of one kind; all are closed after the test.
 
-    Each call gives a new store (for Hypothesis tests, one per example).
+    Each call gives a new store (for Hypothesis tests, one per example); a
+    PostgreSQL one closes the ones made before it (one connection per test).
     """
     if request.param == "postgres":  # a throwaway server for the session, or one skip line
         pg.CURRENT[:] = [request.getfixturevalue("postgres_cluster")]
@@ -50,6 +51,9 @@ def new_store(request: pytest.FixtureRequest) -> Iterator[NewStore]:
     with tempfile.TemporaryDirectory() as folder:
 
         def make() -> Store:
+            if request.param == "postgres":  # one connection at a time: a test uses one store
+                while opened:
+                    opened.pop().close()
             path = Path(folder, str(next(numbers)))
             path.mkdir()
             store = STORES[request.param](path)
