@@ -361,8 +361,9 @@ def _parser() -> argparse.ArgumentParser:
         "--store",
         metavar="STORE",
         default=None,
-        help="where the book lives: memory (default, fresh) or sqlite:PATH "
-        "(created if missing, else continued: ids, clock, receipts, keys, expiries)",
+        help="where the book lives: memory (default, fresh), sqlite:PATH or a "
+        "postgresql://... URL (created if missing, else continued: ids, clock, receipts, "
+        "keys, expiries)",
     )
     replay.add_argument(
         "--format",

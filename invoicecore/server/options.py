@@ -38,9 +38,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument(
         "--store",
         default="memory",
-        metavar="sqlite:PATH|memory",
-        help="where the book lives: memory (default; gone at exit) or sqlite:PATH, "
-        "a file that a restart reopens with every invoice, customer, id and receipt",
+        metavar="memory|sqlite:PATH|postgresql://...",
+        help="where the book lives: memory (default; gone at exit), sqlite:PATH or a "
+        "postgresql:// URL, which a restart reopens with every invoice, customer, id and receipt",
     )
     serve.add_argument(
         "--key-id",

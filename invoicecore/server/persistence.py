@@ -1,4 +1,4 @@
-"""Where the server's book lives: ``memory`` or ``sqlite:PATH``, through the store layer.
+"""Where the server's book lives: ``memory``, ``sqlite:PATH`` or PostgreSQL, through the stores.
 
 ``sqlite:PATH`` opens :class:`~invoicecore.stores.sqlite.SQLiteStore` on the
 file (created with its schema when missing): every call is one transaction of
@@ -10,11 +10,11 @@ book's default in-memory store, gone at exit.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from invoicecore.book import Book
 from invoicecore.store import StoreError
+from invoicecore.stores import open_store
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,22 +62,17 @@ class Persistence:
 
 
 def open_book(spec: str) -> Persistence:
-    """``memory`` or ``sqlite:PATH`` (created when missing, reopened when present).
+    """``memory``, ``sqlite:PATH`` or a ``postgresql://`` URL (``stores.open_store``).
 
     Raises:
-        ValueError: an unknown spec, or a file that is not this library's store.
+        ValueError: an unknown spec, or a store that cannot be opened.
     """
     if spec == "memory":
         return Persistence(Book(), 0, None)
-    if not spec.startswith("sqlite:") or not spec.removeprefix("sqlite:"):
-        raise ValueError(f"--store must be memory or sqlite:PATH, not {spec!r}")
-    path = Path(spec.removeprefix("sqlite:"))
-    from invoicecore.stores.sqlite import SQLiteStore  # noqa: PLC0415 - only for sqlite:
-
     try:
-        store: Store = SQLiteStore(path)
+        store: Store = open_store(spec)
         with store.transaction() as tx:
             last_at = tx.clock() or 0
-    except (sqlite3.Error, StoreError) as error:
-        raise ValueError(f"cannot open {path}: {error}") from None
+    except (sqlite3.Error, StoreError, OSError) as error:
+        raise ValueError(f"cannot open {spec}: {error}") from None
     return Persistence(Book(store=store), last_at, store.close)

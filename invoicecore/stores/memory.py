@@ -127,7 +127,10 @@ class MemoryStore:
         if payment_id in self._payments:
             raise conflict(f"payment id {payment_id} is taken")
         self._payments[payment_id] = invoice_id
-        self._log.append(lambda: self._payments.pop(payment_id, None))
+        self._log.append(lambda: self._forget_payment(payment_id))
+
+    def _forget_payment(self, payment_id: str) -> None:
+        self._payments.pop(payment_id, None)
 
     def due(self, at: int) -> Sequence[str]:
         end = bisect.bisect_right(self._expiry, (at, len(self._id_by_seq), ""))

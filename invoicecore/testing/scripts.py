@@ -82,6 +82,7 @@ UNREACHABLE_CODES: Final = frozenset(
         "STORED_ENTITY_CORRUPT",  # reading a stored row, not a request
         "STORE_CONFLICT",  # two writers at once; a replay has one
         "STORE_CORRUPT",  # a store file that is not this library's
+        "STORE_UNAVAILABLE",  # a database that cannot be reached
     }
 )
 """Error codes no replay line can produce, each with the reason; the reach test allows them."""
