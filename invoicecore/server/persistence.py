@@ -73,6 +73,6 @@ def open_book(spec: str) -> Persistence:
         store: Store = open_store(spec)
         with store.transaction() as tx:
             last_at = tx.clock() or 0
-    except (sqlite3.Error, StoreError, OSError) as error:
+    except (sqlite3.Error, StoreError, OSError, ValueError) as error:
         raise ValueError(f"cannot open {spec}: {error}") from None
     return Persistence(Book(store=store), last_at, store.close)
