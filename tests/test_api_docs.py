@@ -15,9 +15,9 @@ import importlib
 import inspect
 import os
 import pkgutil
-from pathlib import Path
 from collections.abc import Sized
-from types import ModuleType
+from pathlib import Path
+from types import GenericAlias, ModuleType, UnionType
 
 import pytest
 
@@ -42,7 +42,7 @@ def public_modules() -> list[str]:
 
 
 def _attribute_docstrings(module: ModuleType) -> dict[str, str]:
-    """``NAME = value`` followed by a string literal: the string documents ``NAME`` (as in autodoc)."""
+    """``NAME = value`` then a string literal: the string documents ``NAME``, as in autodoc."""
     source = inspect.getsource(module)
     found: dict[str, str] = {}
     body = ast.parse(source).body
@@ -74,7 +74,13 @@ def _first_line(text: str) -> str:
     return line.replace("|", "\\|")
 
 
+def _is_alias(value: object) -> bool:
+    return isinstance(value, GenericAlias | UnionType) or type(value).__module__ == "typing"
+
+
 def _kind(value: object) -> str:
+    if _is_alias(value):
+        return "type alias"
     if isinstance(value, ModuleType):
         return "module"
     if inspect.isclass(value):
@@ -95,26 +101,35 @@ def summary(module: ModuleType, name: str) -> str:
     value = getattr(module, name)
     if isinstance(value, Message):
         return f"`{value.kind.__name__}`: `{value.template}`".replace("|", "\\|")
+    routine = inspect.isfunction(value) or inspect.isbuiltin(value)
     own = (
-        inspect.getdoc(value)
-        if isinstance(value, ModuleType)
-        or inspect.isclass(value)
-        or inspect.isfunction(value)
-        or inspect.isbuiltin(value)
+        _own_doc(value)
+        if routine or inspect.isclass(value) or isinstance(value, ModuleType)
         else None
     )
     if own:
         return _first_line(own)
-    home = importlib.import_module(getattr(value, "__module__", None) or module.__name__)
-    for candidate in (module, home):
+    defined = getattr(value, "__module__", None)
+    home = defined if isinstance(defined, str) and defined.startswith("invoicecore") else None
+    for candidate in (module, importlib.import_module(home or home_of(module, name))):
         documented = _attribute_docstrings(candidate).get(name)
         if documented:
             return _first_line(documented)
     return _value_summary(value)
 
 
+def _own_doc(value: object) -> str | None:
+    """Its own docstring, never one a class inherits from its base."""
+    if inspect.isclass(value):
+        doc = value.__dict__.get("__doc__")
+        return doc if isinstance(doc, str) else None
+    return inspect.getdoc(value)
+
+
 def _value_summary(value: object) -> str:
     """A constant without a docstring of its own: its type, and its value when short."""
+    if _is_alias(value):
+        return "`" + repr(value).replace("typing.", "").replace("collections.abc.", "") + "`"
     if isinstance(value, bool | int | str) and len(repr(value)) <= 40:
         return f"`{type(value).__name__}`, `{value!r}`"
     size = f" of {len(value)}" if isinstance(value, Sized) else ""
@@ -130,7 +145,7 @@ def home_of(module: ModuleType, name: str) -> str:
     if (inspect.isclass(value) or inspect.isfunction(value)) and defined:
         return str(defined)
     for candidate in public_modules():
-        if candidate == module.__name__ or candidate == "invoicecore":
+        if candidate in {module.__name__, "invoicecore"}:
             continue
         other = importlib.import_module(candidate)
         if name in getattr(other, "__all__", ()) and getattr(other, name) is value:
@@ -159,7 +174,9 @@ def table(module_name: str) -> str:
         for name in names:
             home = home_of(module, name)
             also = "" if home == module_name else f" (defined in `{home}`)"
-            rows.append(f"| `{name}` | {_kind(getattr(module, name))} | {summary(module, name)}{also} |")
+            rows.append(
+                f"| `{name}` | {_kind(getattr(module, name))} | {summary(module, name)}{also} |"
+            )
         lead = f"`from {module_name} import NAME` for every name below.\n\n"
     return lead + "\n".join(rows) + "\n"
 
@@ -201,7 +218,8 @@ def test_every_public_name_is_on_the_page_with_a_summary(module: str) -> None:
     undocumented = [
         name
         for name in imported.__all__
-        if _kind(getattr(imported, name)) != "constant" and not inspect.getdoc(getattr(imported, name))
+        if _kind(getattr(imported, name)) not in {"constant", "type alias"}
+        and not _own_doc(getattr(imported, name))
     ]
 
     assert missing == [], f"docs/api.md does not document {module}: {missing}"
