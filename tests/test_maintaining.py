@@ -212,3 +212,19 @@ def test_an_operation_missing_from_the_lifecycle_page_fails_the_docs_test(
     with pytest.raises(AssertionError, match=r"docs/lifecycle\.md block transitions is stale"):
         test_docs.test_generated_block_is_current("lifecycle.md", "transitions")
     assert "| `refund` |" in test_docs._transition_table()
+
+
+def test_every_test_the_maintainers_page_links_to_exists() -> None:
+    page = (DOCS / "maintaining.md").read_text(encoding="utf-8")
+    linked = re.findall(
+        r"```\{literalinclude\} \.\./tests/(\S+)\n.*?:pyobject: (\w+)", page, re.DOTALL
+    )
+    tests = Path(__file__).resolve().parent
+
+    assert len(linked) >= 20
+    assert [
+        f"{file}::{name}"
+        for file, name in linked
+        if f"\ndef {name}(" not in (tests / file).read_text(encoding="utf-8")
+    ] == []
+    assert page.count("<t-") >= len(linked)
