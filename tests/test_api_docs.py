@@ -15,6 +15,7 @@ import importlib
 import inspect
 import os
 import pkgutil
+import re
 from collections.abc import Sized
 from pathlib import Path
 from types import GenericAlias, ModuleType, UnionType
@@ -245,3 +246,16 @@ def test_every_block_on_the_page_names_a_public_module() -> None:
     known = {block_name(module) for module in public_modules()}
 
     assert sorted(set(_blocks(PAGE.read_text(encoding="utf-8"))) - known) == []
+
+
+def test_the_tutorial_comes_first_and_every_page_is_in_a_toctree() -> None:
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^([\w/-]+)$", index, re.MULTILINE)
+    pages = sorted(
+        str(path.relative_to(DOCS).with_suffix(""))
+        for path in DOCS.rglob("*.md")
+        if "_build" not in path.parts and path.parent.name != "requests" and path.stem != "index"
+    )
+
+    assert listed[0] == "tutorial"
+    assert [page for page in pages if page not in listed] == []
