@@ -1,8 +1,36 @@
 """invoicecore: the Razorpay Invoices rules as a pure, typed, immutable library.
 
-Everything public is importable from here; see ``docs/`` for the rules.
+Everything public is importable from its own module (``invoicecore.wire``,
+``invoicecore.requests``, ...); this facade re-exports the everyday names and
+the pure submodules, so ``dir(invoicecore)`` shows what a user reaches for.
+The edges (``cli``, ``portrun``, ``stores``) and the hypothesis kit
+(``invoicecore.testing``) are imported from their modules only: importing the
+package does no I/O and needs no extra. ``docs/api.md`` lists every name.
 """
 
+from invoicecore import (
+    amounts,
+    apply,
+    book,
+    commands,
+    diagram,
+    entities,
+    errors,
+    events,
+    ids,
+    invariants,
+    limits,
+    patch,
+    replay,
+    requests,
+    statuses,
+    store,
+    transitions,
+    updates,
+    view,
+    webhooks,
+    wire,
+)
 from invoicecore._version import __version__
 from invoicecore.amounts import (
     CURRENCIES,
@@ -33,12 +61,19 @@ from invoicecore.entities import (
     Status,
 )
 from invoicecore.errors import (
+    ConflictError,
+    CorruptEntityError,
+    EmbedderError,
     InvalidRequestError,
     InvariantViolation,
     InvoiceError,
     Message,
+    MessageParameterError,
     NotFoundError,
     OperationNotAllowedError,
+    StoreError,
+    TableIncompleteError,
+    http_status,
 )
 from invoicecore.events import (
     Event,
@@ -55,18 +90,22 @@ from invoicecore.events import (
 )
 from invoicecore.invariants import check_invariants
 from invoicecore.patch import KeptLineItem, LineItemsPlan, plan_line_items_patch
-from invoicecore.statuses import UPDATABLE_KEYS
+from invoicecore.statuses import STATUS_TABLE, UPDATABLE_KEYS, StatusRow
 from invoicecore.transitions import (
+    OPERATIONS,
     TERMINAL_STATUSES,
     TRANSITIONS,
     Availability,
     Operation,
     Outcome,
+    Precondition,
     Rule,
+    Situation,
     allowed_operations,
     cancel,
     create,
     delete,
+    deliverable,
     expire,
     issue,
     mark_notification_sent,
@@ -78,15 +117,20 @@ from invoicecore.updates import UpdatePlan, plan_update
 
 __all__ = [
     "CURRENCIES",
+    "OPERATIONS",
+    "STATUS_TABLE",
     "TERMINAL_STATUSES",
     "TRANSITIONS",
     "UPDATABLE_KEYS",
     "Address",
     "AddressType",
     "Availability",
+    "ConflictError",
+    "CorruptEntityError",
     "Currency",
     "Customer",
     "Details",
+    "EmbedderError",
     "Event",
     "InvalidRequestError",
     "InvariantViolation",
@@ -109,6 +153,7 @@ __all__ = [
     "LineTotals",
     "Medium",
     "Message",
+    "MessageParameterError",
     "NotFoundError",
     "Notes",
     "NotificationRequested",
@@ -119,29 +164,57 @@ __all__ = [
     "OperationNotAllowedError",
     "Order",
     "Outcome",
+    "Precondition",
     "RateType",
     "Rule",
+    "Situation",
     "Status",
+    "StatusRow",
+    "StoreError",
+    "TableIncompleteError",
     "Tax",
     "UpdatePlan",
     "__version__",
     "allowed_operations",
+    "amounts",
+    "apply",
+    "book",
     "cancel",
     "check_invariants",
+    "commands",
     "create",
     "delete",
+    "deliverable",
+    "diagram",
+    "entities",
+    "errors",
+    "events",
     "expire",
     "get_currency",
+    "http_status",
+    "ids",
+    "invariants",
     "invoice_totals",
     "issue",
+    "limits",
     "line_totals",
     "mark_notification_sent",
     "notify",
+    "patch",
     "pay",
     "plan_line_items_patch",
     "plan_update",
+    "replay",
+    "requests",
     "round_half_away_from_zero",
+    "statuses",
+    "store",
+    "transitions",
     "update",
+    "updates",
+    "view",
+    "webhooks",
+    "wire",
 ]
 
 

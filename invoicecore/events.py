@@ -96,6 +96,8 @@ class _NotificationEvent(_InvoiceEvent):
 
 @attrs.frozen(kw_only=True)
 class InvoiceCreated(_InvoiceEvent):
+    """An invoice was created, as a draft or issued at once (``status`` says which)."""
+
     name: ClassVar[str] = "invoice.created"
     status: Status
 
@@ -118,6 +120,8 @@ class InvoiceUpdated(_InvoiceEvent):
 
 @attrs.frozen(kw_only=True)
 class InvoiceIssued(_InvoiceEvent):
+    """A draft was issued: it now has an order and a short URL to send."""
+
     name: ClassVar[str] = "invoice.issued"
     order_id: str
     short_url: str
@@ -146,11 +150,15 @@ class InvoiceExpired(_InvoiceEvent):
 
 @attrs.frozen(kw_only=True)
 class InvoiceCancelled(_InvoiceEvent):
+    """The invoice was cancelled; its receipt is free again."""
+
     name: ClassVar[str] = "invoice.cancelled"
 
 
 @attrs.frozen(kw_only=True)
 class InvoiceDeleted(_InvoiceEvent):
+    """A draft was deleted; fetches no longer find it."""
+
     name: ClassVar[str] = "invoice.deleted"
 
 
@@ -163,6 +171,8 @@ class NotificationRequested(_NotificationEvent):
 
 @attrs.frozen(kw_only=True)
 class NotificationSent(_NotificationEvent):
+    """The embedding service reports a notification delivered."""
+
     name: ClassVar[str] = "invoice.notification_sent"
 
 

@@ -253,7 +253,8 @@ def _due_for_expiry(invoice: Invoice, at: int) -> bool:
 
 def deliverable(invoice: Invoice, medium: Medium) -> bool:
     """Whether the invoice's customer can receive ``medium`` (an email address, a contact)."""
-    customer = invoice.customer
+    customer = _check_invoice(invoice).customer
+    medium = _check_medium(medium)
     if customer is None:
         return False
     return bool(customer.email if medium is Medium.EMAIL else customer.contact)
