@@ -73,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if arguments.command == "replay":
         return _replay(arguments.script, format=arguments.format, colour=arguments.color)
+    if arguments.command == "conformance":
+        return _conformance(arguments)
     if arguments.command == "fuzz":
         return _fuzz(arguments.against, examples=arguments.examples, seed=arguments.seed)
     parser.print_help(sys.stderr)
@@ -226,6 +228,28 @@ def _fuzz(command: str, *, examples: int, seed: int | None) -> int:
     return 1
 
 
+def _conformance(arguments: argparse.Namespace) -> int:
+    """Write the vectors (``--generate``) or run a port on them (``--impl``); docs/conformance.md."""
+    from invoicecore import conformance_run  # noqa: PLC0415 - only this command needs it
+
+    if arguments.generate is not None:
+        docs = None if arguments.docs is None else Path(arguments.docs)
+        count = conformance_run.generate(Path(arguments.generate), docs)
+        sys.stdout.write(f"{count} cases written to {arguments.generate}\n")
+        return 0
+    if arguments.impl is None:
+        _say("invoicecore conformance: give --impl COMMAND (or --generate DIR)")
+        return 2
+    return conformance_run.run(
+        arguments.impl,
+        vectors=Path(arguments.vectors),
+        tags=[tag for tag in arguments.tags.split(",") if tag],
+        skip_tags=[tag for tag in arguments.skip_tags.split(",") if tag],
+        format=arguments.format,
+        persistent=arguments.persistent,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m invoicecore",
@@ -277,4 +301,22 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--against", required=True, metavar="COMMAND", help="the port's command")
     fuzz.add_argument("--examples", type=int, default=500, metavar="N", help="scripts to try")
     fuzz.add_argument("--seed", type=int, default=None, metavar="S", help="for a repeatable run")
+    conformance = commands.add_parser(
+        "conformance",
+        help="run a port on the conformance vectors (or write them)",
+        description="Run every case of the conformance vectors through COMMAND (a program "
+        "that speaks the replay protocol) and print each failure and a closing line "
+        "'N passed, N failed, N skipped'; exit 0, 1 when some failed, 2 when the port "
+        "could not be run (docs/conformance.md).",
+    )
+    conformance.add_argument("--impl", metavar="COMMAND", help="the port's command")
+    conformance.add_argument("--vectors", default="conformance", metavar="DIR",
+                             help="the vector files (default: conformance)")  # fmt: skip
+    conformance.add_argument("--tags", default="", metavar="T,...", help="run only these tags")
+    conformance.add_argument("--skip-tags", default="", metavar="T,...", help="skip these tags")
+    conformance.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    conformance.add_argument("--persistent", action="store_true",
+                             help="one port process, the reset line between cases")  # fmt: skip
+    conformance.add_argument("--generate", metavar="DIR", help="write the vectors from the reference")
+    conformance.add_argument("--docs", metavar="PAGE", help="with --generate: rewrite the page's coverage block")
     return parser
