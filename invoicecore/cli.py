@@ -229,7 +229,7 @@ def _fuzz(command: str, *, examples: int, seed: int | None) -> int:
 
 
 def _conformance(arguments: argparse.Namespace) -> int:
-    """Write the vectors (``--generate``) or run a port on them (``--impl``); docs/conformance.md."""
+    """Write the vectors (``--generate``) or run a port on them (``--impl``)."""
     from invoicecore import conformance_run  # noqa: PLC0415 - only this command needs it
 
     if arguments.generate is not None:
@@ -310,13 +310,22 @@ def _parser() -> argparse.ArgumentParser:
         "could not be run (docs/conformance.md).",
     )
     conformance.add_argument("--impl", metavar="COMMAND", help="the port's command")
-    conformance.add_argument("--vectors", default="conformance", metavar="DIR",
-                             help="the vector files (default: conformance)")  # fmt: skip
+    conformance.add_argument(
+        "--vectors",
+        default="conformance",
+        metavar="DIR",
+        help="the vector files (default: conformance)",
+    )
     conformance.add_argument("--tags", default="", metavar="T,...", help="run only these tags")
     conformance.add_argument("--skip-tags", default="", metavar="T,...", help="skip these tags")
     conformance.add_argument("--format", choices=["text", "json", "junit"], default="text")
-    conformance.add_argument("--persistent", action="store_true",
-                             help="one port process, the reset line between cases")  # fmt: skip
-    conformance.add_argument("--generate", metavar="DIR", help="write the vectors from the reference")
-    conformance.add_argument("--docs", metavar="PAGE", help="with --generate: rewrite the page's coverage block")
+    conformance.add_argument(
+        "--persistent", action="store_true", help="one port process, the reset line between cases"
+    )
+    conformance.add_argument(
+        "--generate", metavar="DIR", help="write the vectors from the reference"
+    )
+    conformance.add_argument(
+        "--docs", metavar="PAGE", help="with --generate: rewrite the page's coverage block"
+    )
     return parser

@@ -8,6 +8,7 @@ vectors) could not be used at all.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -15,15 +16,16 @@ import shlex
 import shutil
 import subprocess
 import sys
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Final, Self
 from xml.sax.saxutils import escape, quoteattr
 
-from invoicecore import conformance
-from invoicecore.conformance import Case, Outcome
+from invoicecore import conformance, replay
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
+
+    from invoicecore.conformance import Case, Outcome
 
 __all__ = [
     "DOCS_BEGIN",
@@ -35,7 +37,10 @@ __all__ = [
     "run",
 ]
 
-DOCS_BEGIN: Final = "<!-- conformance-coverage:begin (generated: python -m invoicecore conformance --generate conformance/ --docs docs/conformance.md) -->"
+DOCS_BEGIN: Final = (
+    "<!-- conformance-coverage:begin (generated: python -m invoicecore conformance "
+    "--generate conformance/ --docs docs/conformance.md) -->"
+)
 """The first line of the generated coverage block in docs/conformance.md."""
 DOCS_END: Final = "<!-- conformance-coverage:end -->"
 """The last line of the generated coverage block."""
@@ -53,13 +58,11 @@ class PortError(Exception):
 
 def protocol_version() -> str:
     """The replay protocol version the vectors were made with."""
-    from invoicecore import replay  # noqa: PLC0415
-
     return str(getattr(replay, "PROTOCOL_VERSION", "1.0"))
 
 
 def generate(directory: Path, docs: Path | None = None) -> int:
-    """Write ``AREA.json`` for every area (and the coverage block of ``docs``); returns the cases."""
+    """Write ``AREA.json`` per area (and the coverage block of ``docs``); the count of cases."""
     cases = conformance.generate()
     directory.mkdir(parents=True, exist_ok=True)
     protocol = protocol_version()
@@ -108,7 +111,7 @@ class PortRunner:
         self.timeout = timeout
         self._process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> PortRunner:
+    def __enter__(self) -> Self:
         if self.persistent:
             self._start()
             answer = self._exchange([RESET_LINE])
@@ -164,7 +167,8 @@ class PortRunner:
     def _exchange(self, lines: Sequence[str]) -> list[str]:
         """Send the lines, read one answer per non-blank line (the last must come back)."""
         process = self._process
-        assert process is not None and process.stdin is not None and process.stdout is not None  # noqa: S101
+        if process is None or process.stdin is None or process.stdout is None:
+            return ["(the port is not running)"]
         wanted = sum(1 for line in lines if line.strip())
         try:
             process.stdin.write(
@@ -188,10 +192,8 @@ class PortRunner:
         if process is None:
             return
         if process.stdin is not None:
-            try:
+            with contextlib.suppress(OSError):
                 process.stdin.close()
-            except OSError:
-                pass
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -208,13 +210,13 @@ def _split(data: bytes) -> list[str]:
     return lines
 
 
-def run(  # noqa: PLR0913 - the subcommand's options
+def run(
     command: str,
     *,
     vectors: Path,
     tags: Sequence[str] = (),
     skip_tags: Sequence[str] = (),
-    format: str = "text",  # noqa: A002 - the option's name
+    format: str = "text",
     persistent: bool = False,
     out: IO[str] | None = None,
 ) -> int:
@@ -223,7 +225,9 @@ def run(  # noqa: PLR0913 - the subcommand's options
     try:
         cases = load(vectors)
     except (OSError, ValueError, KeyError) as error:
-        sys.stderr.write(f"invoicecore conformance: cannot read the vectors in {vectors}: {error}\n")
+        sys.stderr.write(
+            f"invoicecore conformance: cannot read the vectors in {vectors}: {error}\n"
+        )
         return 2
     chosen, skipped = conformance.select(cases, tags=tags, skip_tags=skip_tags)
     outcomes: list[Outcome] = []
@@ -242,7 +246,11 @@ def run(  # noqa: PLR0913 - the subcommand's options
         report = {
             "vectors_version": conformance.VECTORS_VERSION,
             "protocol_version": protocol_version(),
-            "summary": {"passed": summary.passed, "failed": summary.failed, "skipped": summary.skipped},
+            "summary": {
+                "passed": summary.passed,
+                "failed": summary.failed,
+                "skipped": summary.skipped,
+            },
             "failures": [outcome.to_json() for outcome in outcomes if not outcome.passed],
         }
         stream.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
@@ -257,8 +265,10 @@ def _junit(outcomes: Sequence[Outcome], skipped: Sequence[Case]) -> str:
     failed = sum(not outcome.passed for outcome in outcomes)
     rows = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuite name="invoicecore-conformance" tests="{len(outcomes) + len(skipped)}" '
-        f'failures="{failed}" skipped="{len(skipped)}">',
+        (
+            f'<testsuite name="invoicecore-conformance" tests="{len(outcomes) + len(skipped)}" '
+            f'failures="{failed}" skipped="{len(skipped)}">'
+        ),
     ]
     for outcome in outcomes:
         name = quoteattr(outcome.case.id)
@@ -275,4 +285,3 @@ def _junit(outcomes: Sequence[Outcome], skipped: Sequence[Case]) -> str:
         rows.append(f"  <testcase classname={area} name={quoteattr(case.id)}><skipped/></testcase>")
     rows.append("</testsuite>")
     return "\n".join(rows) + "\n"
-
