@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from invoicecore import amounts, errors, limits, requests, statuses
+from invoicecore import amounts, errors, limits, requests
 from invoicecore.entities import Status
 from invoicecore.replay import Replayer
 
@@ -1532,10 +1532,6 @@ def _setter(key: str, value: object) -> Callable[[dict[str, Any]], None]:
     return fault
 
 
-def _rule_tag(table: requests.Table, rule: requests.Rule, index: int) -> str:
-    return f"{table.name}:{index}:{rule.name}"
-
-
 def _pair_tags() -> list[str]:
     """Filled in by ``generate`` (the pairs depend on the reference's answers)."""
     return list(_PAIRS)
@@ -1927,8 +1923,3 @@ def generate() -> dict[str, list[Case]]:
     _limits(b)
     _messages(b, itertools.chain.from_iterable(b.cases.values()))
     return b.cases
-
-
-def check_tables_have_statuses() -> None:
-    """The lifecycle grid covers every status of the status table."""
-    statuses.check_covers("conformance setups", SETUPS, Status)

@@ -34,6 +34,8 @@ __all__ = [
     "PortRunner",
     "generate",
     "load",
+    "protocol_version",
+    "replace_block",
     "run",
 ]
 
@@ -49,7 +51,9 @@ TIMEOUT: Final = 60.0
 """Seconds one case (or one reset) may take in the port."""
 
 RESET_LINE: Final = '{"reset": true}'
+"""The replay protocol's reset line (1.1): a fresh book."""
 RESET_ANSWER: Final = '{"status": 200, "body": {"reset": true}}'
+"""The one line a port answers to the reset line."""
 
 
 class PortError(Exception):

@@ -369,3 +369,33 @@ def test_generate_writes_every_area_and_the_docs_block(tmp_path: Path) -> None:
     assert "| Cases |" in page.read_text()
     with pytest.raises(ValueError, match="no generated coverage block"):
         conformance_run.replace_block("nothing here", "x")
+
+
+def test_persistent_mode_gives_the_same_result_as_a_process_per_case() -> None:
+    chosen = ["operation:cancel", "idempotency", "malformed"]
+
+    per_case = _run(PLANTED, tags=chosen)
+    persistent = _run(PLANTED, tags=chosen, persistent=True)
+
+    assert per_case == persistent
+    assert per_case[0] == 1
+    assert "FAIL lifecycle.partially_paid.cancel" in persistent[1]
+
+
+@pytest.mark.parametrize("port", ["cat", "true"])
+def test_persistent_mode_needs_a_port_that_answers_the_reset_line(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, text = _run(port, tags=["idempotency"], persistent=True)
+
+    assert (code, text) == (2, "")
+    assert "does not answer the reset line" in capsys.readouterr().err
+
+
+def test_the_reference_passes_every_case() -> None:
+    code, text = _run(REFERENCE, persistent=True)
+    last = text.splitlines()[-1]
+
+    assert code == 0, text[:2000]
+    assert last.endswith(" passed, 0 failed, 0 skipped")
+    assert int(last.split()[0]) >= 1000
