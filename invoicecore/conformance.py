@@ -1821,7 +1821,15 @@ def _messages(b: _Builder, done: Iterable[Case]) -> None:
         "customer and customer_id both",
         [_draft(customer=CUSTOMER, customer_id="cust_1")],
     )
-    b.add("messages", "item-wrong-type", "an item of another type", [_draft()])
+    b.add(
+        "messages",
+        "items-are-line-items",
+        "a directory item is always a line item (ITEM_WRONG_TYPE cannot happen in a replay)",
+        [
+            _call(T0, "POST", "/v1/items", {"name": "Pen", "amount": 500}),
+            _draft(at=T0 + 1, line_items=[{"item_id": "item_00000000000001"}]),
+        ],
+    )
     b.add(
         "messages",
         "line-items-required",
@@ -1837,7 +1845,7 @@ def _messages(b: _Builder, done: Iterable[Case]) -> None:
     b.add(
         "messages",
         "not-payable-deleted",
-        "a payment on a deleted invoice",
+        "a payment on a deleted invoice: the id is gone (not NOT_PAYABLE_DELETED)",
         [*SETUPS[Status.DELETED](), _pay(T0 + 20, 100)],
     )
     b.add(
