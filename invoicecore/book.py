@@ -1,30 +1,31 @@
-"""An in-memory book of invoices with Razorpay's endpoint semantics.
+"""The book: Razorpay's endpoint semantics over a store of invoices.
 
 ``Book.handle(call)`` is the request -> response step that the replay command
-(and, later, an HTTP edge) calls. Ids and short URLs come from an injected
-``Ids`` source, deterministic by default; the clock is each call's ``at``. A
-call that fails changes nothing and allocates nothing. Fetching by id,
-updating and paying are O(1) in the number of invoices; filtered fetches walk
-only the matching invoices; the expiry sweep pops a heap ordered by
-``expire_by``.
+(and an HTTP edge) calls. It is the application layer: the rules that span
+invoices (receipts unique among live invoices, idempotency keys, the expiry
+sweep before each call, ids spent only on success, customers created inline
+remembered) live here, and the data lives in a ``Store`` (``store.py``; in
+memory by default, SQLite in ``invoicecore.stores.sqlite``). Each call is one
+store transaction: a call that fails changes nothing of its own and
+allocates nothing, though the clock still moves and due invoices still expire.
+Ids and short URLs come from an injected ``IdSource``, deterministic by
+default; the clock is each call's ``at``.
 """
 
 from __future__ import annotations
 
-import bisect
-import heapq
 import re
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Final, TypeVar
 
 import attrs
 
 from invoicecore import _validators as v
 from invoicecore import apply, commands, errors, requests, transitions, wire
 from invoicecore.entities import Customer, Invoice, Item, Status
-from invoicecore.events import Event
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+from invoicecore.events import Event, with_ids
+from invoicecore.ids import CounterIds, IdSource
+from invoicecore.store import ConflictError, Store, Transaction, Versioned
 
 __all__ = [
     "Book",
@@ -33,10 +34,8 @@ __all__ = [
     "Response",
 ]
 
-_ID_DIGITS: Final = 14
-_SHORT_URL_BASE: Final = "https://rzp.io/i/"
-_ALPHABET: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_FREES_RECEIPT: Final = frozenset({Status.CANCELLED, Status.EXPIRED, Status.DELETED})
+DEFAULT_RETRIES: Final = 3
+"""How many times a call that lost a race (``ConflictError``) is run again."""
 
 
 @attrs.frozen(kw_only=True)
@@ -59,54 +58,112 @@ class Response:
     events: tuple[Event, ...] = ()
 
 
-@attrs.define
-class CounterIds:
-    """Razorpay-shaped ids from a counter per prefix: ``inv_00000000000001``.
+_Handler = Callable[..., Response]
+_V = TypeVar("_V")
 
-    ``fork`` gives a tentative copy; the book keeps it only when a call succeeds,
-    so a failed call moves no counter.
+
+class _Lookup(Mapping[str, _V]):
+    """A directory seen through the transaction: ``get`` and ``[]`` reach the store.
+
+    It does not enumerate (a store may hold millions); the rules only look up.
     """
 
-    counters: dict[str, int] = attrs.field(factory=dict)
+    __slots__ = ("_find",)
 
-    def __call__(self, prefix: str) -> str:
-        number = self.counters.get(prefix, 0) + 1
-        self.counters[prefix] = number
-        return f"{prefix}_{number:0{_ID_DIGITS}d}"
+    def __init__(self, find: Callable[[str], _V | None]) -> None:
+        self._find = find
 
-    def fork(self) -> CounterIds:
-        return CounterIds(dict(self.counters))
+    def __getitem__(self, key: object) -> _V:
+        found = self._find(key) if isinstance(key, str) else None
+        if found is None:
+            raise KeyError(key)
+        return found
 
-    def short_url(self) -> str:
-        """``https://rzp.io/i/`` and seven characters, unique per call."""
-        number = self.counters.get("short_url", 0) + 1
-        self.counters["short_url"] = number
-        digits = []
-        for _ in range(7):
-            number, digit = divmod(number, len(_ALPHABET))
-            digits.append(_ALPHABET[digit])
-        return _SHORT_URL_BASE + "".join(reversed(digits))
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+class _Call:
+    """One call's context: the transaction and, when needed, a tentative id source."""
+
+    __slots__ = ("_ids", "_loaded", "_source", "tx")
+
+    def __init__(self, tx: Transaction, source: IdSource) -> None:
+        self.tx = tx
+        self._source = source
+        self._ids: IdSource | None = None
+        self._loaded: dict[str, int] = {}
+
+    @property
+    def customers(self) -> Mapping[str, Customer]:
+        return _Lookup(self.tx.customer)
+
+    @property
+    def items(self) -> Mapping[str, Item]:
+        return _Lookup(self.tx.item)
+
+    @property
+    def ids(self) -> IdSource:
+        if self._ids is None:
+            self._loaded = dict(self.tx.counters())
+            self._ids = self._source.resume(self._loaded)
+        return self._ids
+
+    def keep_ids(self) -> None:
+        """Save the counters the call moved; it runs only when the call succeeds."""
+        if self._ids is not None:
+            loaded = self._loaded
+            moved = {
+                key: value for key, value in self._ids.state.items() if loaded.get(key) != value
+            }
+            if moved:
+                self.tx.set_counters(moved)
 
 
 class Book:
-    """Invoices by id, with the customers and items they refer to."""
+    """Invoices by id, with the customers and items they refer to, kept in a store.
 
-    def __init__(self, *, ids: CounterIds | None = None) -> None:
-        self._ids = CounterIds() if ids is None else ids
-        self._invoices: dict[str, Invoice] = {}
-        self._seq: dict[str, int] = {}
-        self._ids_by_seq: list[str] = []
-        self._created_at_by_seq: list[int] = []
-        self._by_customer: dict[str, list[int]] = {}
-        self._by_receipt: dict[str, list[int]] = {}
-        self._by_payment: dict[str, list[int]] = {}
-        self._receipt_holder: dict[str, str] = {}
-        self._idempotency: dict[str, str] = {}
-        self._expiry: list[tuple[int, int, str]] = []
-        self._customers: dict[str, Customer] = {}
-        self._items: dict[str, Item] = {}
-        self._clock: int | None = None
-        self._routes: tuple[tuple[str, re.Pattern[str], Callable[..., Response]], ...] = (
+    Args:
+        ids: where ids and short URLs come from (``CounterIds()`` by default);
+            its state is kept in the store, so a reopened store continues.
+        store: where the book lives (a fresh ``MemoryStore`` by default).
+        retries: how many times a call that lost a race with another writer
+            is run again before ``ConflictError`` is raised to the caller.
+        outbox: called with the transaction and the call's events (expiries
+            included) just before it commits, so that an embedder can write
+            them to its own outbox table atomically with the call.
+    """
+
+    def __init__(
+        self,
+        *,
+        ids: IdSource | None = None,
+        store: Store | None = None,
+        retries: int = DEFAULT_RETRIES,
+        outbox: Callable[[Transaction, tuple[Event, ...]], None] | None = None,
+    ) -> None:
+        if ids is not None and not isinstance(ids, IdSource):
+            raise errors.MUST_BE.error(field="ids", attribute="ids", expected="an IdSource")
+        if store is None:
+            from invoicecore.stores.memory import MemoryStore  # noqa: PLC0415 - the default edge
+
+            store = MemoryStore()
+        if not callable(getattr(store, "transaction", None)):
+            raise errors.MUST_BE.error(field="store", attribute="store", expected="a Store")
+        self._ids: IdSource = CounterIds() if ids is None else ids
+        self._store = store
+        self._retries = v.check_integer(retries, "retries", maximum=100)
+        if outbox is not None and not callable(outbox):
+            raise errors.MUST_BE.error(field="outbox", attribute="outbox", expected="a callable")
+        self._outbox = outbox
+        if self._ids.state:
+            with store.transaction() as tx:  # a new store starts from the given counters
+                if tx.clock() is None and not tx.counters():
+                    tx.set_counters(self._ids.state)
+        self._routes: tuple[tuple[str, re.Pattern[str], _Handler], ...] = (
             ("POST", re.compile(r"/v1/invoices"), self._create),
             ("GET", re.compile(r"/v1/invoices"), self._fetch_many),
             ("GET", re.compile(r"/v1/invoices/([^/]+)"), self._fetch),
@@ -125,22 +182,63 @@ class Book:
             ("POST", re.compile(r"/v1/items"), self._create_item),
         )
 
+    @property
+    def store(self) -> Store:
+        """Where the book's data lives."""
+        return self._store
+
     # -- the one entry point ------------------------------------------------
     def handle(self, call: Call) -> Response:
-        """Apply one call: sweep expiries up to ``call.at``, route, answer."""
+        """Apply one call in one transaction: sweep expiries up to ``call.at``, route, answer.
+
+        A call that loses a race with another writer is run again (``retries``
+        times), then ``ConflictError`` is raised: it is not the client's error.
+        """
         if not isinstance(call, Call):
             raise errors.MUST_BE.error(field="call", attribute="call", expected="a Call")
-        if self._clock is not None and call.at < self._clock:
-            refusal = errors.CLOCK_WENT_BACK.error(field="at", previous=self._clock)
+        attempt = 0
+        while True:
+            try:
+                with self._store.transaction() as tx:
+                    response = self._stamped(tx, self._handle(tx, call))
+                    if self._outbox is not None and response.events:
+                        self._outbox(tx, response.events)
+                    return response
+            except ConflictError:
+                attempt += 1
+                if attempt > self._retries:
+                    raise
+
+    def _stamped(self, tx: Transaction, response: Response) -> Response:
+        """The response with each event's id from the id source (kept in the store)."""
+        if not response.events:
+            return response
+        context = _Call(tx, self._ids)
+        stamped = with_ids(response.events, context.ids)
+        context.keep_ids()
+        return attrs.evolve(response, events=stamped)
+
+    def _handle(self, tx: Transaction, call: Call) -> Response:
+        clock = tx.clock()
+        if clock is not None and call.at < clock:
+            refusal = errors.CLOCK_WENT_BACK.error(field="at", previous=clock)
             return Response(status=400, body=wire.render_error(refusal))
-        self._clock = call.at
-        expired = self.expire_due(call.at)
+        if clock != call.at:
+            tx.set_clock(call.at)  # time passes whatever the call's outcome (decisions.md)
+        expired = self._sweep(tx, call.at)
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(call.path)
             if match and call.method == method:
+                context = _Call(tx, self._ids)
                 try:
-                    response = handler(call, *match.groups())
+                    with tx.savepoint():
+                        response = handler(context, call, *match.groups())
+                        context.keep_ids()
                 except errors.InvoiceError as error:
+                    if errors.http_status(error) >= _SERVER_ERROR:
+                        # The store's, the embedder's or a stored row's trouble, not the
+                        # client's: never rendered as a 400 (decisions, second set).
+                        raise
                     return Response(status=400, body=wire.render_error(error), events=expired)
                 return attrs.evolve(response, events=expired + response.events)
         not_found = errors.URL_NOT_FOUND.error()
@@ -148,38 +246,41 @@ class Book:
 
     def get(self, invoice_id: object) -> Invoice:
         """The invoice with this id, or ``The id provided does not exist``."""
-        found = self._invoices.get(invoice_id) if isinstance(invoice_id, str) else None
-        if found is None:
-            raise errors.ID_DOES_NOT_EXIST.error(field="id")
-        return found
+        with self._store.transaction() as tx:
+            return _get(tx, invoice_id).invoice
 
     def __len__(self) -> int:
-        return len(self._invoices)
+        with self._store.transaction() as tx:
+            return tx.count()
 
     def expire_due(self, at: int) -> tuple[Event, ...]:
         """Expire every issued invoice whose ``expire_by`` is at or before ``at``."""
         at = v.check_integer(at, "at")
+        with self._store.transaction() as tx:
+            return self._sweep(tx, at)
+
+    def _sweep(self, tx: Transaction, at: int) -> tuple[Event, ...]:
         events: list[Event] = []
-        while self._expiry and self._expiry[0][0] <= at:
-            expire_by, _, invoice_id = heapq.heappop(self._expiry)
-            invoice = self._invoices.get(invoice_id)
-            if invoice is None or invoice.status is not Status.ISSUED:
-                continue  # a stale entry: the invoice moved on
-            if invoice.expire_by != expire_by:
-                continue  # its expiry was moved; a newer entry stands for it
-            outcome = transitions.expire(invoice, at=at)  # cannot fail: issued and due
-            self._replace(invoice, outcome.invoice)
+        for invoice_id in tx.due(at):
+            stored = tx.get(invoice_id)
+            if stored is None:  # pragma: no cover - the queue holds stored invoices only
+                continue
+            outcome = transitions.expire(stored.invoice, at=at)  # cannot fail: issued and due
+            tx.put(outcome.invoice, version=stored.version)
             events.extend(outcome.events)
         return tuple(events)
 
     # -- invoices -------------------------------------------------------------
-    def _create(self, call: Call) -> Response:
+    def _create(self, context: _Call, call: Call) -> Response:
+        tx = context.tx
         command = requests.parse_create(call.body, at=call.at)
         key = command.idempotency_key
-        if key is not None and self._idempotency.get(key) in self._invoices:
-            return self._ok(self._invoices[self._idempotency[key]])
-        self._check_receipt(command.details.receipt, None)
-        ids = self._ids.fork()
+        existing = None if key is None else tx.idempotent(key)
+        if existing is not None:
+            _check_in_full(context, command, call.at)
+            return self._ok(_get(tx, existing).invoice)
+        self._check_receipt(tx, command.details.receipt, None)
+        ids = context.ids
         invoice_id = ids("inv")
         order_id = None if command.draft else ids("order")
         short_url = None if command.draft else ids.short_url()
@@ -188,241 +289,161 @@ class Book:
             id=invoice_id,
             at=call.at,
             new_id=ids,
-            customers=self._customers,
-            items=self._items,
+            customers=context.customers,
+            items=context.items,
             order_id=order_id,
             short_url=short_url,
         )
-        self._ids = ids
         invoice = outcome.invoice
-        self._remember_customer(invoice)
-        seq = len(self._ids_by_seq)
-        self._ids_by_seq.append(invoice.id)
-        self._created_at_by_seq.append(invoice.created_at)
-        self._seq[invoice.id] = seq
-        self._invoices[invoice.id] = invoice
-        self._index(invoice)
-        if key is not None:
-            self._idempotency[key] = invoice.id
+        self._remember_customer(context, invoice)
+        tx.add(invoice)
         return self._ok(invoice, outcome.events)
 
-    def _fetch(self, call: Call, invoice_id: str) -> Response:
-        requests.parse_fetch_by_id_query(call.query)
-        return self._ok(self.get(invoice_id))
+    def _fetch(self, context: _Call, call: Call, invoice_id: str) -> Response:
+        requests.parse_fetch_by_id_query(call.query)  # its keys are checked before the lookup
+        return self._ok(_get(context.tx, invoice_id).invoice)
 
-    def _fetch_many(self, call: Call) -> Response:
+    def _fetch_many(self, context: _Call, call: Call) -> Response:
         query = requests.parse_fetch_query(call.query)
-        page: list[Invoice] = []
-        skipped = 0
-        for invoice in self._candidates(query):
-            if not query.matches(invoice):
-                continue
-            if skipped < query.skip:
-                skipped += 1
-                continue
-            page.append(invoice)
-            if len(page) == query.count:
-                break
-        return Response(status=200, body=wire.render_collection(page))
+        return Response(status=200, body=wire.render_collection(context.tx.page(query)))
 
-    def _update(self, call: Call, invoice_id: str) -> Response:
-        invoice = self.get(invoice_id)
+    def _update(self, context: _Call, call: Call, invoice_id: str) -> Response:
+        tx = context.tx
+        stored = _get(tx, invoice_id)
+        invoice = stored.invoice
         command = requests.parse_update(
             call.body, status=invoice.status, currency=invoice.currency, at=call.at
         )
-        ids = self._ids.fork()
+        ids = context.ids
         issuing = command.draft is False and invoice.status is Status.DRAFT
         outcome = transitions.update(
             invoice,
             command,
             at=call.at,
             new_id=ids,
-            customers=self._customers,
-            items=self._items,
+            customers=context.customers,
+            items=context.items,
             order_id=ids("order") if issuing else None,
             short_url=ids.short_url() if issuing else None,
         )
         if "receipt" in command.keys:
-            self._check_receipt(outcome.invoice.receipt, invoice.id)
-        self._ids = ids
-        self._remember_customer(outcome.invoice)
-        self._replace(invoice, outcome.invoice)
+            self._check_receipt(tx, outcome.invoice.receipt, invoice.id)
+        self._remember_customer(context, outcome.invoice)
+        tx.put(outcome.invoice, version=stored.version)
         return self._ok(outcome.invoice, outcome.events)
 
-    def _issue(self, call: Call, invoice_id: str) -> Response:
-        invoice = self.get(invoice_id)
-        ids = self._ids.fork()
+    def _issue(self, context: _Call, call: Call, invoice_id: str) -> Response:
+        stored = _get(context.tx, invoice_id)
+        ids = context.ids
         outcome = transitions.issue(
-            invoice, at=call.at, order_id=ids("order"), short_url=ids.short_url()
+            stored.invoice, at=call.at, order_id=ids("order"), short_url=ids.short_url()
         )
-        self._ids = ids
-        self._replace(invoice, outcome.invoice)
+        context.tx.put(outcome.invoice, version=stored.version)
         return self._ok(outcome.invoice, outcome.events)
 
-    def _cancel(self, call: Call, invoice_id: str) -> Response:
-        invoice = self.get(invoice_id)
-        outcome = transitions.cancel(invoice, at=call.at)
-        self._replace(invoice, outcome.invoice)
+    def _cancel(self, context: _Call, call: Call, invoice_id: str) -> Response:
+        stored = _get(context.tx, invoice_id)
+        outcome = transitions.cancel(stored.invoice, at=call.at)
+        context.tx.put(outcome.invoice, version=stored.version)
         return self._ok(outcome.invoice, outcome.events)
 
-    def _delete(self, call: Call, invoice_id: str) -> Response:
-        invoice = self.get(invoice_id)
-        outcome = transitions.delete(invoice, at=call.at)
-        self._unindex(invoice)
-        del self._invoices[invoice.id]
-        if invoice.idempotency_key is not None:
-            self._idempotency.pop(invoice.idempotency_key, None)
+    def _delete(self, context: _Call, call: Call, invoice_id: str) -> Response:
+        stored = _get(context.tx, invoice_id)
+        outcome = transitions.delete(stored.invoice, at=call.at)
+        context.tx.remove(invoice_id, version=stored.version)
         return Response(status=200, body=[], events=outcome.events)
 
-    def _notify(self, call: Call, invoice_id: str, medium: str) -> Response:
-        invoice = self.get(invoice_id)
-        outcome = transitions.notify(invoice, medium=medium, at=call.at)
-        self._replace(invoice, outcome.invoice)
+    def _notify(self, context: _Call, call: Call, invoice_id: str, medium: str) -> Response:
+        stored = _get(context.tx, invoice_id)
+        outcome = transitions.notify(stored.invoice, medium=medium, at=call.at)
+        context.tx.put(outcome.invoice, version=stored.version)
         return Response(status=200, body={"success": True}, events=outcome.events)
 
-    def _pay(self, call: Call, invoice_id: str) -> Response:
-        invoice = self.get(invoice_id)
+    def _pay(self, context: _Call, call: Call, invoice_id: str) -> Response:
+        stored = _get(context.tx, invoice_id)
         payment = requests.parse_payment(call.body)
-        outcome = apply.capture_payment(invoice, payment, at=call.at)
-        self._replace(invoice, outcome.invoice)
+        outcome = apply.capture_payment(stored.invoice, payment, at=call.at)
+        context.tx.put(outcome.invoice, version=stored.version)
         return self._ok(outcome.invoice, outcome.events)
 
-    def _mark_sent(self, call: Call, invoice_id: str, medium: str) -> Response:
-        invoice = self.get(invoice_id)
-        outcome = transitions.mark_notification_sent(invoice, medium=medium, at=call.at)
-        self._replace(invoice, outcome.invoice)
+    def _mark_sent(self, context: _Call, call: Call, invoice_id: str, medium: str) -> Response:
+        stored = _get(context.tx, invoice_id)
+        outcome = transitions.mark_notification_sent(stored.invoice, medium=medium, at=call.at)
+        context.tx.put(outcome.invoice, version=stored.version)
         return self._ok(outcome.invoice, outcome.events)
 
     # -- the directories --------------------------------------------------------
-    def _create_customer(self, call: Call) -> Response:
+    def _create_customer(self, context: _Call, call: Call) -> Response:
         command = requests.parse_customer(call.body)
-        ids = self._ids.fork()
-        customer = apply.create_customer(command, new_id=ids)
-        self._ids = ids
-        self._customers[str(customer.id)] = customer
-        body = _render_customer(customer, call.at)
+        customer = apply.create_customer(command, new_id=context.ids)
+        context.tx.add_customer(customer)
+        body = wire.render_customer(customer, created_at=call.at)
         body["notes"] = dict(command.notes) if command.notes else []
         return Response(status=200, body=body)
 
-    def _create_item(self, call: Call) -> Response:
+    def _create_item(self, context: _Call, call: Call) -> Response:
         command = requests.parse_item(call.body)
-        ids = self._ids.fork()
-        item = apply.create_item(command, id=ids("item"))
-        self._ids = ids
-        self._items[item.id] = item
-        return Response(status=200, body=_render_item(item, call.at))
+        item = apply.create_item(command, id=context.ids("item"))
+        context.tx.add_item(item)
+        return Response(status=200, body=wire.render_item(item, created_at=call.at))
 
-    # -- indexes -----------------------------------------------------------------
+    # -- helpers -------------------------------------------------------------------
     def _ok(self, invoice: Invoice, events: tuple[Event, ...] = ()) -> Response:
         return Response(status=200, body=wire.render_invoice(invoice), events=events)
 
-    def _check_receipt(self, receipt: str | None, invoice_id: str | None) -> None:
-        holder = self._receipt_holder.get(receipt) if receipt is not None else None
+    def _check_receipt(self, tx: Transaction, receipt: str | None, invoice_id: str | None) -> None:
+        holder = tx.receipt_holder(receipt) if receipt is not None else None
         if holder is not None and holder != invoice_id:
             raise errors.RECEIPT_NOT_UNIQUE.error(field="receipt", receipt=receipt)
 
-    def _remember_customer(self, invoice: Invoice) -> None:
+    def _remember_customer(self, context: _Call, invoice: Invoice) -> None:
         customer = invoice.customer
-        if customer is not None and customer.id is not None and customer.id not in self._customers:
-            self._customers[customer.id] = customer
-
-    def _replace(self, old: Invoice, new: Invoice) -> None:
-        self._unindex(old)
-        self._invoices[new.id] = new
-        self._index(new, old)
-
-    def _index(self, invoice: Invoice, old: Invoice | None = None) -> None:
-        seq = self._seq[invoice.id]
-        for index, key in self._keys(invoice):
-            bisect.insort(index.setdefault(key, []), seq)
-        receipt = invoice.receipt
-        if receipt is not None and invoice.status not in _FREES_RECEIPT:
-            self._receipt_holder[receipt] = invoice.id
-        expire_by = invoice.expire_by
-        unchanged = old is not None and old.status is Status.ISSUED and old.expire_by == expire_by
-        if invoice.status is Status.ISSUED and expire_by is not None and not unchanged:
-            # One entry per (issue, expire_by) pair: notes, notifications and the
-            # like leave the heap alone, so it grows with invoices, not with calls.
-            heapq.heappush(self._expiry, (expire_by, seq, invoice.id))
-
-    def _unindex(self, invoice: Invoice) -> None:
-        seq = self._seq[invoice.id]
-        for index, key in self._keys(invoice):
-            seqs = index[key]
-            del seqs[bisect.bisect_left(seqs, seq)]
-            if not seqs:
-                del index[key]
-        if invoice.receipt is not None and self._receipt_holder.get(invoice.receipt) == invoice.id:
-            del self._receipt_holder[invoice.receipt]
-        # Expiry entries are left in the heap; the sweep skips the stale ones.
-
-    def _keys(self, invoice: Invoice) -> list[tuple[dict[str, list[int]], str]]:
-        pairs = (
-            (self._by_customer, invoice.customer_id),
-            (self._by_receipt, invoice.receipt),
-            (self._by_payment, invoice.payment_id),
-        )
-        return [(index, key) for index, key in pairs if key is not None]
-
-    def _candidates(self, query: commands.FetchQuery) -> Iterator[Invoice]:
-        """Newest first: the smallest index that the query names, else everything in range."""
-        chosen: list[int] | None = None
-        for index, key in (
-            (self._by_customer, query.customer_id),
-            (self._by_receipt, query.receipt),
-            (self._by_payment, query.payment_id),
+        if (
+            customer is not None
+            and customer.id is not None
+            and context.tx.customer(customer.id) is None
         ):
-            if key is not None:
-                seqs = index.get(key, [])
-                if chosen is None or len(seqs) < len(chosen):
-                    chosen = seqs
-        if chosen is not None:
-            return (self._invoices[self._ids_by_seq[seq]] for seq in reversed(chosen))
-        low = 0 if query.from_ is None else bisect.bisect_left(self._created_at_by_seq, query.from_)
-        high = (
-            len(self._created_at_by_seq)
-            if query.to is None
-            else bisect.bisect_right(self._created_at_by_seq, query.to)
+            context.tx.add_customer(customer)
+
+
+def _check_in_full(context: _Call, command: commands.CreateInvoice, at: int) -> None:
+    """A create's checks that do not depend on the book's contents (decisions.md).
+
+    A reused ``idempotency_key`` answers with the invoice it created, but only
+    after the request passed these: its customer and line items are built as
+    a draft's, with throwaway ids; ``customer_id`` and ``item_id`` lookups,
+    receipt uniqueness and the issue checks are left out, as they depend on
+    the book.
+    """
+    try:
+        apply.create_invoice(
+            attrs.evolve(
+                command,
+                draft=True,
+                customer=None
+                if isinstance(command.customer, commands.CustomerRef)
+                else command.customer,
+            ),
+            id="inv_check",
+            at=at,
+            new_id=context.ids.resume(context.ids.state),
+            customers=context.customers,
+            items=context.items,
         )
-        return (
-            self._invoices[self._ids_by_seq[seq]]
-            for seq in range(high - 1, low - 1, -1)
-            if self._ids_by_seq[seq] in self._invoices
-        )
+    except errors.InvoiceError as error:
+        if error.code not in _BOOK_DEPENDENT:
+            raise
 
 
-def _render_customer(customer: Customer, at: int) -> dict[str, Any]:
-    details = wire.render_customer_details(customer)
-    return {
-        "id": customer.id,
-        "entity": "customer",
-        "name": customer.name,
-        "email": customer.email,
-        "contact": customer.contact,
-        "gstin": customer.gstin,
-        "billing_address": details["billing_address"],
-        "shipping_address": details["shipping_address"],
-        "notes": [],
-        "created_at": at,
-    }
+_SERVER_ERROR: Final = 500
+
+_BOOK_DEPENDENT: Final = frozenset(
+    {errors.ID_DOES_NOT_EXIST.code, errors.ITEM_INACTIVE.code, errors.ITEM_WRONG_TYPE.code}
+)
 
 
-def _render_item(item: Item, at: int) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "active": item.active,
-        "name": item.name,
-        "description": item.description,
-        "amount": item.amount,
-        "unit_amount": item.amount,
-        "currency": item.currency,
-        "type": item.type,
-        "unit": item.unit,
-        "tax_inclusive": item.tax_inclusive,
-        "hsn_code": item.hsn_code,
-        "sac_code": item.sac_code,
-        "tax_rate": item.tax_rate,
-        "tax_id": None,
-        "tax_group_id": None,
-        "created_at": at,
-    }
+def _get(tx: Transaction, invoice_id: object) -> Versioned:
+    found = tx.get(invoice_id) if isinstance(invoice_id, str) else None
+    if found is None:
+        raise errors.ID_DOES_NOT_EXIST.error(field="id")
+    return found

@@ -9,6 +9,7 @@ import os
 import random
 import shlex
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,10 @@ from typing import IO, TYPE_CHECKING, NoReturn
 
 from invoicecore import diagram, view
 from invoicecore._version import __version__
+from invoicecore.book import Book
+from invoicecore.errors import InvoiceError
 from invoicecore.replay import Replayer
+from invoicecore.stores import open_store
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -72,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _write(diagram.render(arguments.format).encode("utf-8"))
         return 0
     if arguments.command == "replay":
-        return _replay(arguments.script, format=arguments.format, colour=arguments.color)
+        return _replay(
+            arguments.script, format=arguments.format, colour=arguments.color, store=arguments.store
+        )
     if arguments.command == "conformance":
         return _conformance(arguments)
     if arguments.command == "fuzz":
@@ -81,8 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _replay(script: str, *, format: str | None, colour: str) -> int:
-    """Stream the script through a fresh book, one flushed line (or row) per call.
+def _replay(script: str, *, format: str | None, colour: str, store: str | None = None) -> int:
+    """Stream the script through a book, one flushed line (or row) per call.
+
+    The book is fresh and in memory, or the one kept at ``--store sqlite:PATH``
+    (continued where the last run left it).
 
     Lines are read as bytes and split on ``\\n`` alone, the same from a file and
     from standard input; a line that is not UTF-8 gets its error line. The
@@ -91,13 +100,19 @@ def _replay(script: str, *, format: str | None, colour: str) -> int:
     """
     name = "standard input" if script == "-" else script
     try:
+        kept = open_store(store)
+    except (ValueError, OSError, sqlite3.Error, InvoiceError) as error:
+        _say(f"invoicecore replay: cannot open the store {store}: {error}")
+        return 2
+    try:
         source = _stdin() if script == "-" else Path(script).open("rb")  # noqa: SIM115
     except OSError as error:
         _say(f"invoicecore replay: cannot read {name}: {error.strerror}")
+        kept.close()
         return 2
     text = (format or ("text" if _is_terminal(sys.stdout) else "jsonl")) == "text"
     painted = text and _wants_colour(colour, sys.stdout)
-    replayer = Replayer()
+    replayer = Replayer(Book(store=kept))
     try:
         if text:
             _write(view.header(colour=painted).encode("utf-8") + b"\n")
@@ -113,6 +128,7 @@ def _replay(script: str, *, format: str | None, colour: str) -> int:
     finally:
         if script != "-":
             source.close()
+        kept.close()
     return 0
 
 
@@ -276,6 +292,13 @@ def _parser() -> argparse.ArgumentParser:
         "in-memory book and print one JSON response line per call (docs/replay.md).",
     )
     replay.add_argument("script", help="the script's path, or - for standard input")
+    replay.add_argument(
+        "--store",
+        metavar="STORE",
+        default=None,
+        help="where the book lives: memory (default, fresh) or sqlite:PATH "
+        "(created if missing, else continued: ids, clock, receipts, keys, expiries)",
+    )
     replay.add_argument(
         "--format",
         choices=["text", "jsonl"],

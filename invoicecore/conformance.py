@@ -80,9 +80,14 @@ EXCLUDED_MESSAGES: Final = frozenset(
         "NOT_DUE_FOR_EXPIRY",
         "ITEM_WRONG_TYPE",
         "NOT_PAYABLE_DELETED",
+        "STORE_CONFLICT",
+        "STORE_CORRUPT",
     }
 )
 """Messages no replay line can trigger: the library's own (embedders, stores, tables).
+
+A store's conflict and corruption (``STORE_CONFLICT``, ``STORE_CORRUPT``) are
+never a client's 400; the in-memory replay has neither.
 
 ``AT_BEFORE_LAST_CHANGE`` and ``NOT_DUE_FOR_EXPIRY`` guard library calls; the
 replay refuses a clock that goes back first, and expires invoices itself. The

@@ -67,11 +67,14 @@ __all__ = [
     "RECEIPT_NOT_UNIQUE",
     "REQUIRED",
     "STORED_ENTITY_CORRUPT",
+    "STORE_CONFLICT",
+    "STORE_CORRUPT",
     "TABLE_INCOMPLETE",
     "TAXES_EXCEED_GROSS",
     "TOO_MANY_ELEMENTS",
     "TOO_MANY_LINE_ITEMS",
     "URL_NOT_FOUND",
+    "ConflictError",
     "CorruptEntityError",
     "EmbedderError",
     "InvalidRequestError",
@@ -81,6 +84,7 @@ __all__ = [
     "MessageParameterError",
     "NotFoundError",
     "OperationNotAllowedError",
+    "StoreError",
     "TableIncompleteError",
     "http_status",
 ]
@@ -225,6 +229,20 @@ class Message:
         return self.kind(self.format(**params), field, self.code)
 
 
+class StoreError(InvoiceError):
+    """A store could not do what the book asked; never the client's mistake (not a 400)."""
+
+    http_status: ClassVar[int] = 500
+
+
+class ConflictError(StoreError):
+    """Another writer changed the data first (a version moved on, a unique key was taken,
+    the database stayed locked). Nothing of the call was kept: retry the call.
+    """
+
+    http_status: ClassVar[int] = 409
+
+
 class MessageParameterError(InvoiceError):
     """A message was formatted without one of its parameters: a bug in the caller."""
 
@@ -288,6 +306,18 @@ INVARIANT_VIOLATION: Final = _message(
     "INVARIANT_VIOLATION",
     "The invoice breaks an invariant: {problem}.",
     InvariantViolation,
+    "invoicecore",
+)
+STORE_CONFLICT: Final = _message(
+    "STORE_CONFLICT",
+    "The invoice was changed by another call; retry ({detail}).",
+    ConflictError,
+    "invoicecore",
+)
+STORE_CORRUPT: Final = _message(
+    "STORE_CORRUPT",
+    "The store holds data this library cannot read ({detail}).",
+    StoreError,
     "invoicecore",
 )
 TABLE_INCOMPLETE: Final = _message(

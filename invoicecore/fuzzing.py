@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample
 
 from invoicecore.replay import replay
-from invoicecore.strategies import call_scripts
+from invoicecore.testing.strategies import call_scripts
 
 if TYPE_CHECKING:
     from random import Random  # noqa: TID251 - a type only: cli.py passes the generator in

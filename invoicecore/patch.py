@@ -163,7 +163,7 @@ def merge_line_items(
         elif isinstance(element, AddLineItem):
             line_id = new_id("li")
             if line_id in by_id or any(line.id == line_id for line in added):
-                raise errors.MUST_BE.error(field="new_id", attribute="new id", expected="unique")
+                raise errors.EMBEDDER_ID_COLLISION.error(field="new_id", id=line_id)
             added.append(
                 build_line_item(
                     element.line, id=line_id, currency=currency, items=items, field=field
@@ -209,8 +209,11 @@ def id_source(new_id: object) -> IdSource:
     """``new_id`` checked: a callable giving non-empty strings (``None``: no ids to give)."""
     if new_id is None:
 
-        def missing(_prefix: str) -> str:
-            raise errors.REQUIRED.error(field="new_id", attribute="new id")
+        def missing(prefix: str) -> str:
+            # The embedding program's mistake, not the client's (decisions, second set).
+            raise errors.EMBEDDER_ARGUMENT_MISSING.error(
+                field="new_id", argument=f"an id source (for a new {prefix} id)"
+            )
 
         return missing
     if not callable(new_id):

@@ -768,6 +768,13 @@ def _issue(invoice: Invoice, *, at: int, order_id: object, short_url: object) ->
         failed = precondition.refusal(situation)
         if failed is not None:
             raise failed
+    for name, value, argument in (
+        ("order_id", order_id, "an order_id"),
+        ("short_url", short_url, "a short_url"),
+    ):
+        if value is None:
+            # Issuing needs what only the embedding program can make.
+            raise errors.EMBEDDER_ARGUMENT_MISSING.error(field=name, argument=argument)
     order_id = v.check_id(order_id, "order_id")
     short_url = v.check_id(short_url, "short_url")
     issued = attrs.evolve(

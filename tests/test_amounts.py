@@ -20,7 +20,7 @@ from invoicecore import (
     line_totals,
     round_half_away_from_zero,
 )
-from invoicecore.strategies import invoices, line_items
+from invoicecore.testing.strategies import invoices, line_items
 
 TEN = Tax(name="VAT", rate=1000)  # 10 % in basis points
 TWENTY = Tax(name="Cess", rate=2000)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import attrs
 import pytest
 
 from invoicecore import InvalidRequestError, InvoiceExpired, Status
-from invoicecore.book import Book, Call, CounterIds
+from invoicecore.book import Book, Call
+from invoicecore.ids import CounterIds
+from invoicecore.stores.memory import MemoryStore
+
+if TYPE_CHECKING:
+    from tests.stores import NewBook
+
+pytest_plugins = ("tests.stores",)  # the new_book and new_store fixtures, once per store
 
 T = 1_700_000_000
 LINES = [{"name": "Book", "amount": 400}]
@@ -24,8 +32,8 @@ def _create(book: Book, at: int, **body: Any) -> dict[str, Any]:
     return dict(entity)
 
 
-def test_the_same_idempotency_key_returns_the_existing_invoice() -> None:
-    book = Book()
+def test_the_same_idempotency_key_returns_the_existing_invoice(new_book: NewBook) -> None:
+    book = new_book()
 
     first = _create(book, T, idempotency_key="k-1", line_items=LINES)
     again = _create(book, T + 5, idempotency_key="k-1", line_items=LINES * 2)
@@ -36,8 +44,8 @@ def test_the_same_idempotency_key_returns_the_existing_invoice() -> None:
     assert _create(book, T + 7, idempotency_key="k-1")["id"] == "inv_00000000000002"
 
 
-def test_fetch_multiple_is_newest_first_paged_and_inclusive() -> None:
-    book = Book()
+def test_fetch_multiple_is_newest_first_paged_and_inclusive(new_book: NewBook) -> None:
+    book = new_book()
     for n in range(5):
         _create(book, T + 10 * n)
 
@@ -52,8 +60,8 @@ def test_fetch_multiple_is_newest_first_paged_and_inclusive() -> None:
     assert ids({"from": str(T + 41)}) == []
 
 
-def test_the_customer_index_follows_customer_changes() -> None:
-    book = Book()
+def test_the_customer_index_follows_customer_changes(new_book: NewBook) -> None:
+    book = new_book()
     _call(book, T, "POST", "/v1/customers", body={"name": "Asha"})
     _call(book, T, "POST", "/v1/customers", body={"name": "Ravi"})
     invoice = _create(book, T + 1, customer_id="cust_00000000000001")
@@ -73,8 +81,8 @@ def test_the_customer_index_follows_customer_changes() -> None:
     assert (count("cust_00000000000001"), count("cust_00000000000002")) == (0, 1)
 
 
-def test_moving_expire_by_moves_the_expiry_and_partial_payment_stops_it() -> None:
-    book = Book()
+def test_moving_expire_by_moves_the_expiry_and_partial_payment_stops_it(new_book: NewBook) -> None:
+    book = new_book()
     body = {"customer": {"name": "Asha"}, "line_items": LINES, "partial_payment": True}
     _call(book, T, "POST", "/v1/invoices", body={**body, "expire_by": T + 1000})
     _call(book, T, "POST", "/v1/invoices", body={**body, "expire_by": T + 1000})
@@ -93,19 +101,22 @@ def test_moving_expire_by_moves_the_expiry_and_partial_payment_stops_it() -> Non
     assert response.body["status"] == "issued"
     assert book.get("inv_00000000000002").status is Status.PARTIALLY_PAID
     assert (later.body["status"], later.body["expired_at"]) == ("expired", T + 5000)
-    assert later.events == (InvoiceExpired(invoice_id="inv_00000000000001", at=T + 5000),)
+    assert tuple(attrs.evolve(e, id=None) for e in later.events) == (
+        InvoiceExpired(invoice_id="inv_00000000000001", at=T + 5000),
+    )
+    assert all(str(e.id).startswith("evt_") for e in later.events)
 
 
-def test_responses_carry_the_events() -> None:
-    book = Book()
+def test_responses_carry_the_events(new_book: NewBook) -> None:
+    book = new_book()
 
     response = book.handle(Call(at=T, method="POST", path="/v1/invoices", body={"draft": "1"}))
 
     assert [event.name for event in response.events] == ["invoice.created"]
 
 
-def test_items_are_templates_for_line_items() -> None:
-    book = Book()
+def test_items_are_templates_for_line_items(new_book: NewBook) -> None:
+    book = new_book()
 
     status, item = _call(
         book, T, "POST", "/v1/items", body={"name": "Notebook", "amount": 25000, "unit": "piece"}
@@ -152,17 +163,17 @@ def test_items_are_templates_for_line_items() -> None:
         ),
     ],
 )
-def test_directory_errors(path: str, body: Any, description: str) -> None:
-    book = Book()
+def test_directory_errors(path: str, body: Any, description: str, new_book: NewBook) -> None:
+    book = new_book()
 
     status, answer = _call(book, T, "POST", path, body=body)
 
     assert (status, answer["error"]["description"]) == (400, description)
 
 
-def test_a_customer_entity() -> None:
+def test_a_customer_entity(new_book: NewBook) -> None:
     _, customer = _call(
-        Book(), T, "POST", "/v1/customers", body={"name": "Asha", "contact": "+9100"}
+        new_book(), T, "POST", "/v1/customers", body={"name": "Asha", "contact": "+9100"}
     )
 
     assert customer == {
@@ -179,11 +190,11 @@ def test_a_customer_entity() -> None:
     }
 
 
-def test_calls_are_checked_values() -> None:
+def test_calls_are_checked_values(new_book: NewBook) -> None:
     with pytest.raises(InvalidRequestError):
         Call(at="now", method="GET", path="/v1/invoices")  # type: ignore[arg-type]
     with pytest.raises(InvalidRequestError):
-        Book().handle("GET /v1/invoices")  # type: ignore[arg-type]
+        new_book().handle("GET /v1/invoices")  # type: ignore[arg-type]
 
 
 def test_counter_ids_and_short_urls_are_deterministic() -> None:
@@ -203,8 +214,8 @@ def test_counter_ids_and_short_urls_are_deterministic() -> None:
     assert ids("inv") == "inv_00000000000003"
 
 
-def test_the_book_refuses_a_clock_that_goes_back() -> None:
-    book = Book()
+def test_the_book_refuses_a_clock_that_goes_back(new_book: NewBook) -> None:
+    book = new_book()
     _create(book, 2000)
 
     status, body = _call(book, 1000, "POST", "/v1/invoices", body={"draft": "1"})
@@ -216,8 +227,9 @@ def test_the_book_refuses_a_clock_that_goes_back() -> None:
     assert len(book) == 1
 
 
-def test_the_expiry_heap_grows_with_invoices_not_with_calls() -> None:
-    book = Book()
+def test_the_expiry_queue_holds_one_entry_per_live_issued_invoice() -> None:
+    store = MemoryStore()
+    book = Book(store=store)
     body = {
         "customer": {"name": "Asha", "contact": "+9100"},
         "line_items": LINES,
@@ -228,14 +240,76 @@ def test_the_expiry_heap_grows_with_invoices_not_with_calls() -> None:
     for n in range(50):
         _call(book, T + n, "POST", "/v1/invoices/inv_00000000000001/notify_by/sms")
         _call(book, T + n, "PATCH", "/v1/invoices/inv_00000000000001", body={"notes": {"n": n}})
+        _call(
+            book,
+            T + n,
+            "PATCH",
+            "/v1/invoices/inv_00000000000001",
+            body={"expire_by": T + 20_000 + n},
+        )
 
-    assert len(book._expiry) == 1
-    _call(book, T + 60, "PATCH", "/v1/invoices/inv_00000000000001", body={"expire_by": T + 20_000})
-    assert len(book._expiry) == 2
+    assert store._expiry == [(T + 20_049, 0, "inv_00000000000001")]
+    _call(book, T + 60, "POST", "/v1/invoices/inv_00000000000001/cancel")
+    assert store._expiry == []
 
 
-def test_expire_due_checks_its_clock() -> None:
+def test_expire_due_checks_its_clock(new_book: NewBook) -> None:
     with pytest.raises(InvalidRequestError) as raised:
-        Book().expire_due("later")  # type: ignore[arg-type]
+        new_book().expire_due("later")  # type: ignore[arg-type]
 
     assert raised.value.description == "The at must be an integer."
+
+
+def test_a_reused_idempotency_key_still_checks_the_request(new_book: NewBook) -> None:
+    book = new_book()
+    first = _create(book, T, idempotency_key="k-1", line_items=LINES)
+
+    status, body = _call(
+        book,
+        T + 1,
+        "POST",
+        "/v1/invoices",
+        body={"draft": "1", "idempotency_key": "k-1", "line_items": [{"name": "Pen"}]},
+    )
+    again = _create(book, T + 2, idempotency_key="k-1", customer_id="cust_unknown")
+
+    assert (status, body["error"]["field"]) == (400, "line_items[0].amount")
+    assert again == first
+
+
+@pytest.mark.parametrize(
+    ("query", "description"),
+    [
+        ({"colour": "red"}, "colour is/are not required and should not be sent"),
+        ({"count": "many"}, "The count must be an integer."),
+    ],
+)
+def test_a_fetch_by_id_checks_its_query_before_the_lookup(
+    new_book: NewBook, query: dict[str, Any], description: str
+) -> None:
+    book = new_book()
+    _create(book, T)
+
+    known = _call(book, T, "GET", "/v1/invoices/inv_00000000000001", query=query)
+    unknown = _call(book, T, "GET", "/v1/invoices/inv_99999999999999", query=query)
+    fine = _call(book, T, "GET", "/v1/invoices/inv_00000000000001", query={"count": "2"})
+
+    assert known[0] == unknown[0] == 400
+    assert known[1]["error"]["description"] == unknown[1]["error"]["description"] == description
+    assert fine[0] == 200
+
+
+def test_a_failed_call_still_moves_the_clock_and_expires(new_book: NewBook) -> None:
+    book = new_book()
+    body = {"customer": {"name": "Asha"}, "line_items": LINES, "expire_by": T + 1000}
+    _call(book, T, "POST", "/v1/invoices", body=body)
+
+    failed = book.handle(Call(at=T + 1000, method="GET", path="/v1/invoices/inv_missing"))
+    earlier = _call(book, T + 999, "GET", "/v1/invoices/inv_00000000000001")
+
+    assert failed.status == 400
+    assert [event.name for event in failed.events] == ["invoice.expired"]
+    assert earlier[0] == 400
+    assert earlier[1]["error"]["description"] == (
+        f"The at may not be before the previous call's at ({T + 1000})."
+    )

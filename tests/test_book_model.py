@@ -8,14 +8,19 @@ so a difference points at the book's indexes, heap, id allocation or routing.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from invoicecore import Invoice, InvoiceError, Status, errors, requests, transitions, wire
 from invoicecore.apply import create_customer, create_invoice
-from invoicecore.book import Book, Call
+from invoicecore.book import Call
+
+if TYPE_CHECKING:
+    from tests.stores import NewBook
+
+pytest_plugins = ("tests.stores",)  # the new_book and new_store fixtures, once per store
 
 T = 1_700_000_000
 
@@ -261,9 +266,13 @@ def calls(draw: st.DrawFn) -> list[dict[str, Any]]:
     return script
 
 
-@given(calls())
-def test_the_book_answers_as_the_naive_model_does(script: list[dict[str, Any]]) -> None:
-    book, model = Book(), Model()
+# new_book makes a fresh store per example
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(script=calls())
+def test_the_book_answers_as_the_naive_model_does(
+    new_book: NewBook, script: list[dict[str, Any]]
+) -> None:
+    book, model = new_book(), Model()
 
     for line in script:
         call = Call(**line)

@@ -26,7 +26,7 @@ from invoicecore import (
     Status,
     Tax,
 )
-from invoicecore.strategies import invoices
+from invoicecore.testing.strategies import invoices
 from tests.helpers import BOOK, T0, draft, issued
 
 ENTITIES = [Address, Customer, Tax, LineItem, Lifecycle, Order, Details, Invoice]

@@ -137,6 +137,8 @@ def test_library_only_messages_are_marked_as_such() -> None:
         "EMBEDDER_ID_COLLISION",
         "STORED_ENTITY_CORRUPT",
         "EVENT_UNKNOWN",
+        "STORE_CONFLICT",
+        "STORE_CORRUPT",
     }
 
 
@@ -166,6 +168,8 @@ def test_every_error_kind_is_raised_by_some_message() -> None:
         e.TableIncompleteError,
         e.EmbedderError,
         e.CorruptEntityError,
+        e.ConflictError,
+        e.StoreError,
     }
 
 
@@ -197,15 +201,15 @@ def test_every_message_has_a_status_of_its_kind() -> None:
     for message in e.MESSAGES:
         status = e.http_status(message.kind(message.template, None, message.code))
         assert status == (404 if message.code == "URL_NOT_FOUND" else message.kind.http_status)
-        assert status in {400, 404, 500}
+        assert status in {400, 404, 409, 500}
 
 
 def test_errors_that_are_not_the_clients_are_no_client_errors() -> None:
-    for kind in (e.EmbedderError, e.CorruptEntityError):
+    for kind in (e.EmbedderError, e.CorruptEntityError, e.StoreError, e.ConflictError):
         assert issubclass(kind, InvoiceError)
         assert not issubclass(kind, ValueError)
         assert not issubclass(kind, InvalidRequestError)
-        assert kind.http_status == 500
+        assert kind.http_status >= 409
     assert e.EMBEDDER_ARGUMENT_MISSING.kind is e.EmbedderError
     assert e.EMBEDDER_ID_COLLISION.kind is e.EmbedderError
     assert e.STORED_ENTITY_CORRUPT.kind is e.CorruptEntityError

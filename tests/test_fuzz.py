@@ -8,6 +8,8 @@ from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING
 
+import pytest
+
 from invoicecore import check_invariants, testing
 from invoicecore.cli import main
 from invoicecore.fuzzing import Difference, find_difference, side_by_side
@@ -15,8 +17,6 @@ from invoicecore.replay import replay
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    import pytest
 
 PORTS = Path(__file__).parent / "ports"
 
@@ -30,6 +30,7 @@ def _fuzz(*arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_reference_has_no_difference_with_itself() -> None:
     result = _fuzz("--against", f"{sys.executable} -m invoicecore replay -", "--examples", "25")
 
@@ -40,6 +41,7 @@ def test_the_reference_has_no_difference_with_itself() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_planted_bug_is_found_and_shrunk_to_a_short_script() -> None:
     port = f"{sys.executable} {PORTS / 'cancel_partially_paid.py'}"
 
@@ -80,6 +82,7 @@ def test_side_by_side_marks_the_first_difference_and_extra_lines() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_search_is_pure_and_shrinks_a_difference_to_one_call() -> None:
     def drops_receipts(script: Sequence[str]) -> list[str]:
         return [line.replace('"receipt": "', '"receipt": "x') for line in replay(script)]

@@ -15,7 +15,7 @@ from invoicecore import (
     Status,
     check_invariants,
 )
-from invoicecore.strategies import invoices
+from invoicecore.testing.strategies import invoices
 from tests.helpers import EXPIRE_BY, T0, draft, invoice_in, issued
 
 

@@ -31,7 +31,7 @@ from invoicecore import (
     notify,
     pay,
 )
-from invoicecore.strategies import START, customers, line_items
+from invoicecore.testing.strategies import START, customers, line_items
 from invoicecore.transitions import Situation
 from tests.helpers import parse_and_update
 

@@ -26,9 +26,10 @@ from invoicecore import (
     plan_line_items_patch,
 )
 from invoicecore.commands import LineItemInput
+from invoicecore.errors import EmbedderError
 from invoicecore.patch import Catalogue, build_line_item
 from invoicecore.requests import parse_create, parse_line_items_patch
-from invoicecore.strategies import invoices
+from invoicecore.testing.strategies import invoices
 from tests.helpers import T0, parse_and_update, reference_amount
 
 AT = T0 + 100
@@ -466,14 +467,16 @@ def test_a_plan_shows_kept_dropped_and_added_without_applying() -> None:
     assert invoice == before
 
 
-def test_new_line_items_need_an_id_source() -> None:
-    with pytest.raises(InvalidRequestError) as raised:
+def test_new_line_items_without_an_id_source_are_the_embedders_mistake() -> None:
+    with pytest.raises(EmbedderError) as raised:
         parse_and_update(_draft(BOOK), {"line_items": [{"name": "Pen", "amount": 100}]}, at=AT)
 
-    assert (raised.value.description, raised.value.field) == (
-        "The new id field is required.",
+    assert (raised.value.code, raised.value.description, raised.value.field) == (
+        "EMBEDDER_ARGUMENT_MISSING",
+        "The embedding program must pass an id source (for a new li id) for this call.",
         "new_id",
     )
+    assert not isinstance(raised.value, ValueError)
 
 
 def test_taxes_in_an_element_become_tax_rows() -> None:
@@ -499,7 +502,7 @@ def test_an_unknown_item_catalogue_type_is_refused() -> None:
 def test_an_id_source_that_repeats_an_id_is_refused() -> None:
     invoice = _draft(BOOK)
 
-    with pytest.raises(InvalidRequestError) as raised:
+    with pytest.raises(EmbedderError) as raised:
         parse_and_update(
             invoice,
             {"line_items": [{"name": "Pen", "amount": 100}]},
@@ -507,8 +510,9 @@ def test_an_id_source_that_repeats_an_id_is_refused() -> None:
             new_id=lambda _: "li_1",
         )
 
-    assert (raised.value.description, raised.value.field) == (
-        "The new id must be unique.",
+    assert (raised.value.code, raised.value.description, raised.value.field) == (
+        "EMBEDDER_ID_COLLISION",
+        "The id source gave li_1, which is already in use.",
         "new_id",
     )
 

@@ -31,7 +31,7 @@ BANNED_MODULES = {
     "threading",
 }
 BANNED_CALLS = {"open", "print", "input", "exec", "eval", "compile", "__import__", "breakpoint"}
-CORE = sorted(path for path in PACKAGE.glob("*.py") if path.name not in EDGE)
+CORE = sorted(path for path in PACKAGE.rglob("*.py") if path.name not in EDGE)
 
 
 def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:

@@ -33,7 +33,7 @@ from invoicecore import (
     webhooks,
     wire,
 )
-from invoicecore.strategies import invoices, line_items
+from invoicecore.testing.strategies import invoices, line_items
 from tests.helpers import BOOK, CUSTOMER, issued
 
 _COMMAND = requests.parse_create(

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -18,6 +18,8 @@ from invoicecore import (
     AddressType,
     Invoice,
     LineItem,
+    Notes,
+    RateType,
     Status,
     check_invariants,
     requests,
@@ -25,7 +27,7 @@ from invoicecore import (
 )
 from invoicecore.apply import create_invoice
 from invoicecore.replay import replay
-from invoicecore.strategies import (
+from invoicecore.testing.strategies import (
     START,
     addresses,
     amounts,
@@ -161,6 +163,19 @@ def test_from_type_works_through_the_entry_point_alone() -> None:
     assert result.stdout.strip() == "['Invoice', 'LineItem', 'Customer']"
 
 
+def test_the_testing_package_imports_hypothesis_only_through_its_strategies() -> None:
+    code = (
+        "import sys, invoicecore.testing as t\n"
+        "print(sorted(m for m in sys.modules if m.startswith('hypothesis')), t.__all__)\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "[] ['InvariantViolation', 'check_invariants']"
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -175,3 +190,75 @@ def test_from_type_works_through_the_entry_point_alone() -> None:
 def test_more_bad_options_raise_invalid_argument(make: Any) -> None:
     with pytest.raises(InvalidArgument):
         make()
+
+
+# Generate and shrink only: the explain phase re-runs the search to annotate a
+# failure, which ``find`` never prints.
+_SEARCH = settings(database=None, max_examples=1000, phases=[Phase.generate, Phase.shrink])
+
+
+def test_invoices_shrink_to_the_documented_smallest_invoice() -> None:
+    smallest = find(invoices(), lambda _invoice: True, settings=_SEARCH)
+
+    assert smallest.status is Status.DRAFT
+    assert smallest.currency == min(CURRENCIES)
+    assert smallest.line_items == ()
+    assert smallest.customer is None
+    assert smallest.notes == Notes()
+    assert (smallest.receipt, smallest.details.description, smallest.expire_by) == (
+        None,
+        None,
+        None,
+    )
+    assert smallest.partial_payment is False
+
+
+def test_a_failing_property_shrinks_to_the_smallest_invoice_that_fails_it() -> None:
+    # "No paid invoice has a taxed line" is false; the counterexample must be minimal.
+    def paid_with_a_tax(invoice: Invoice) -> bool:
+        return invoice.status is Status.PAID and any(line.taxes for line in invoice.line_items)
+
+    found = find(invoices(), paid_with_a_tax, settings=_SEARCH)
+
+    (line,) = found.line_items
+    (tax,) = line.taxes
+    assert (line.quantity, line.amount) == (1, CURRENCIES[found.currency].minimum_amount)
+    assert (tax.rate_type, tax.rate) == (RateType.PERCENTAGE, 0)
+    assert found.currency == min(CURRENCIES)
+    assert found.customer is not None
+    assert (found.customer.email, found.customer.billing_address) == (None, None)
+    assert found.partial_payment is False
+
+
+_GENERATE = settings(database=None, max_examples=2000, phases=[Phase.generate])
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        *(pytest.param(lambda i, s=s: i.status is s, id=f"status-{s}") for s in Status),
+        *(
+            pytest.param(lambda i, c=c: i.currency == c, id=f"currency-{c}")
+            for c in sorted(CURRENCIES)
+        ),
+        *(
+            pytest.param(
+                lambda i, k=k: any(t.rate_type is k for li in i.line_items for t in li.taxes),
+                id=f"tax-{k}",
+            )
+            for k in RateType
+        ),
+        pytest.param(
+            lambda i: any(line.tax_inclusive for line in i.line_items), id="tax-inclusive"
+        ),
+        pytest.param(lambda i: i.amount_paid and i.amount_due, id="partly-paid-amounts"),
+        pytest.param(
+            lambda i: i.customer is not None and i.customer.shipping_address is not None,
+            id="shipping-address",
+        ),
+    ],
+)
+def test_invoices_reach_every_status_currency_and_tax_kind(wanted: Any) -> None:
+    found = find(invoices(), wanted, settings=_GENERATE)
+
+    check_invariants(found)

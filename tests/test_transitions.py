@@ -42,6 +42,7 @@ from invoicecore import (
     notify,
     pay,
 )
+from invoicecore.errors import EmbedderError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -515,14 +516,23 @@ def test_create_refuses_more_than_50_line_items() -> None:
     )
 
 
-def test_issuing_at_create_needs_the_order_id() -> None:
-    with pytest.raises(InvalidRequestError) as raised:
+def test_issuing_at_create_without_an_order_id_is_the_embedders_mistake() -> None:
+    with pytest.raises(EmbedderError) as raised:
         create(id="inv_1", at=T0, customer=CUSTOMER, line_items=(BOOK,), short_url="u")
 
-    assert (raised.value.description, raised.value.field) == (
-        "The order id must be a non-empty string.",
+    assert (raised.value.code, raised.value.description, raised.value.field) == (
+        "EMBEDDER_ARGUMENT_MISSING",
+        "The embedding program must pass an order_id for this call.",
         "order_id",
     )
+    assert not isinstance(raised.value, ValueError)
+
+
+def test_an_empty_order_id_is_still_refused_as_a_bad_argument() -> None:
+    with pytest.raises(InvalidRequestError) as raised:
+        create(id="inv_1", at=T0, customer=CUSTOMER, line_items=(BOOK,), order_id="", short_url="u")
+
+    assert raised.value.description == "The order id must be a non-empty string."
 
 
 def test_line_items_in_another_currency_are_refused() -> None:

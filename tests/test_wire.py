@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from invoicecore import Customer, Invoice, InvoiceError, Notes, Status, create, requests, wire
 from invoicecore.apply import create_invoice
 from invoicecore.commands import LineItemInput
-from invoicecore.strategies import invoices
+from invoicecore.testing.strategies import invoices
 from tests.helpers import BOOK, CUSTOMER, T0, draft, invoice_in
 
 DATA = Path(__file__).parent / "data"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from invoicecore import Customer, InvoiceError, Item, Status, errors, wire
 from invoicecore.book import Book, Call
-from invoicecore.strategies import customers
+from invoicecore.testing.strategies import customers
 from tests.helpers import T0, invoice_in
 
 items = st.builds(

@@ -1,7 +1,7 @@
 """The ``hypothesis`` entry point: ``st.from_type(Invoice)`` works with nothing but the install.
 
 Hypothesis calls ``register`` while it is itself being imported, possibly from
-inside ``import invoicecore.strategies``; so the strategies are looked up only
+inside ``import invoicecore.testing.strategies``; so the strategies are looked up only
 when first drawn (``st.deferred``), never at registration.
 """
 
@@ -24,7 +24,7 @@ def register() -> None:
 
     def lazy(name: str) -> SearchStrategy[object]:
         def build() -> SearchStrategy[object]:
-            from invoicecore import strategies  # noqa: PLC0415 - loaded by now
+            from invoicecore.testing import strategies  # noqa: PLC0415 - loaded by now
 
             made: SearchStrategy[object] = getattr(strategies, name)()
             return made

@@ -8,6 +8,7 @@ towards small, plain values: one line item, no taxes, INR, a draft.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any, Final
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from invoicecore import transitions
-from invoicecore._validators import MAX_AMOUNT
+from invoicecore._validators import MAX_AMOUNT, PHP_TRIMMED
 from invoicecore.amounts import BASIS_POINTS, CURRENCIES, RateType, Tax
 from invoicecore.entities import (
     Address,
@@ -29,7 +30,6 @@ from invoicecore.entities import (
     Notes,
     Status,
 )
-from invoicecore.limits import MAX_EMAIL_LENGTH
 from invoicecore.statuses import UPDATABLE_KEYS
 
 __all__ = [
@@ -50,9 +50,155 @@ __all__ = [
 START: Final = 1_700_000_000
 """The epoch second drawn invoices are created at (shrinks every timestamp to it)."""
 
+# How the strategies are built, for speed. Hypothesis validates a strategy the
+# first time it draws from it and opens a span for every draw, so: every
+# strategy drawn from is built once, at import; entities are drawn field by
+# field from a few primitive strategies inside one composite (no ``st.builds``
+# or ``a | b`` layers, whose spans cost more than the values); an entity's
+# yes/no choices (is there an email, a city ...) come from one bounded integer.
+# The entities are then built by their own validating constructors and the
+# invoice by the transitions.
+
+_LETTERS_ELSEWHERE: Final = "\u00a0\u3000अआकखगहजञ٣中文字日本語한글\U0001d49c\U0001d400𠀀"
+"""Letters, digits and spaces of other scripts and planes (4-byte UTF-8 included)."""
 _TEXT: Final = st.text(
-    alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs")), min_size=1, max_size=20
-).filter(lambda text: text.strip(" \t\n\r\0\x0b") != "")
+    # Letters, digits and spaces up to Latin Extended-B plus a sample of other
+    # scripts: all of Unicode's would make Hypothesis check each character
+    # against ~740 intervals, most of each draw's cost.
+    alphabet=st.characters(
+        codec="utf-8",
+        categories=("L", "N", "Zs"),
+        max_codepoint=0x24F,
+        include_characters=_LETTERS_ELSEWHERE,
+    ),
+    min_size=1,
+    max_size=20,
+).map(lambda text: text if text.strip(PHP_TRIMMED) else "A" + text[1:])
+"""Never blank: Laravel's ``required`` (and every entity) refuses whitespace-only names."""
+_BOOLEANS: Final = st.booleans()
+_SERIALS: Final = st.integers(min_value=1, max_value=10**6)
+_EMAIL_NAMES: Final = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12
+)
+_EMAIL_DOMAINS: Final = st.sampled_from(
+    ["example.com", "example.in", "mail.example.org", "example.co.uk"]
+)
+_CONTACT_DIGITS: Final = st.text(alphabet="0123456789", min_size=8, max_size=14)
+_ZIPCODES: Final = st.integers(min_value=0, max_value=999_999)
+_COUNTRIES: Final = st.sampled_from(["in", "us", "gb", "sg"])
+_MAX_PERCENTAGE: Final = 3 * BASIS_POINTS // 10
+_MAX_FLAT_RATE: Final = 1000
+_TAX_RATES: Final = st.integers(min_value=0, max_value=_MAX_PERCENTAGE + 1 + _MAX_FLAT_RATE)
+"""0..30 % in basis points, then a flat 0..1000 minor units."""
+_TAX_NAMES: Final = st.sampled_from(
+    ["GST", "CGST", "SGST", "IGST", "Cess", "VAT", "TVA à 20 %", "消费税", "ضريبة القيمة المضافة"]
+)
+"""Real tax names, one in a non-Latin script and one with an accent (cheaper than texts)."""
+_TAX_COUNTS: Final = st.sampled_from([0, 0, 0, 0, 1, 1, 1, 2, 2, 3])
+"""0 to 3 taxes on a line, fewer more often; shrinks to none."""
+_QUANTITIES: Final = st.integers(min_value=1, max_value=100)
+_NOTE_COUNTS: Final = st.integers(min_value=0, max_value=3)
+_NOTE_KINDS: Final = st.integers(min_value=0, max_value=3)
+_NOTE_INTEGERS: Final = st.integers(-1000, 1000)
+_CURRENCY_CODES: Final = st.sampled_from(sorted(CURRENCIES))
+_EXPIRY_DELAYS: Final = st.integers(min_value=0, max_value=10**6)
+_PAYMENT_PARTS: Final = st.integers(min_value=1, max_value=MAX_AMOUNT)
+"""A first payment's size, folded into ``1..total``; shrinks to 1."""
+
+
+@functools.cache
+def _flags(count: int) -> st.SearchStrategy[int]:
+    return st.integers(min_value=0, max_value=2**count - 1)
+
+
+def _draw_flags(draw: st.DrawFn, count: int) -> list[bool]:
+    """``count`` independent yes/no choices in one draw (each shrinks to no)."""
+    drawn = draw(_flags(count))
+    return [bool(drawn >> bit & 1) for bit in range(count)]
+
+
+def _draw_address(draw: st.DrawFn, kind: AddressType) -> Address:
+    primary, line1, line2, zipcode, city, state, country = _draw_flags(draw, 7)
+    return Address(
+        id=f"addr_{draw(_SERIALS):014d}",
+        type=kind,
+        primary=primary,
+        line1=draw(_TEXT) if line1 else None,
+        line2=draw(_TEXT) if line2 else None,
+        zipcode=f"{draw(_ZIPCODES):06d}" if zipcode else None,
+        city=draw(_TEXT) if city else None,
+        state=draw(_TEXT) if state else None,
+        country=draw(_COUNTRIES) if country else None,
+    )
+
+
+def _draw_customer(draw: st.DrawFn) -> Customer:
+    # Email and contact are each present or absent, so notify's checks get both cases.
+    email, contact, plus, billing, shipping = _draw_flags(draw, 5)
+    return Customer(
+        id=f"cust_{draw(_SERIALS):014d}",
+        name=draw(_TEXT),
+        email=f"{draw(_EMAIL_NAMES)}@{draw(_EMAIL_DOMAINS)}" if email else None,
+        contact=("+" if plus else "") + draw(_CONTACT_DIGITS) if contact else None,
+        gstin=None,
+        billing_address=_draw_address(draw, AddressType.BILLING) if billing else None,
+        shipping_address=_draw_address(draw, AddressType.SHIPPING) if shipping else None,
+    )
+
+
+def _draw_tax(draw: st.DrawFn) -> Tax:
+    # One draw for the kind and the rate: percentages first, so a tax shrinks to 0 %.
+    rate = draw(_TAX_RATES)
+    percentage = rate <= _MAX_PERCENTAGE
+    return Tax(
+        tax_id=None,
+        name=draw(_TAX_NAMES),
+        rate_type=RateType.PERCENTAGE if percentage else RateType.FLAT,
+        rate=rate if percentage else rate - _MAX_PERCENTAGE - 1,
+    )
+
+
+def _draw_line(
+    draw: st.DrawFn, *, id: str, currency: str, with_taxes: bool, amounts: st.SearchStrategy[int]
+) -> LineItem:
+    quantity = draw(_QUANTITIES)
+    amount = draw(amounts)
+    line_taxes = tuple(_draw_tax(draw) for _ in range(draw(_TAX_COUNTS))) if with_taxes else ()
+    inclusive, described = _draw_flags(draw, 2)
+    # The taxable value of an inclusive line must stay positive: keep the flat
+    # taxes below the gross amount.
+    flat = sum(tax.rate for tax in line_taxes if tax.rate_type is RateType.FLAT)
+    return LineItem(
+        id=id,
+        name=draw(_TEXT),
+        description=draw(_TEXT) if described else None,
+        amount=amount,
+        quantity=quantity,
+        currency=currency,
+        tax_inclusive=inclusive and bool(line_taxes) and flat < amount,
+        taxes=line_taxes,
+    )
+
+
+def _draw_notes(draw: st.DrawFn) -> Notes:
+    drawn: dict[str, str | int | bool | None] = {}
+    for _ in range(draw(_NOTE_COUNTS)):
+        key, kind = draw(_TEXT), draw(_NOTE_KINDS)
+        if kind == 0:
+            drawn[key] = None
+        elif kind == 1:
+            drawn[key] = draw(_BOOLEANS)
+        elif kind == 2:  # noqa: PLR2004 - the kinds of a note's value, in order
+            drawn[key] = draw(_NOTE_INTEGERS)
+        else:
+            drawn[key] = draw(_TEXT)
+    return Notes(drawn)
+
+
+@functools.cache
+def _line_amounts(currency: str, min_amount: int) -> st.SearchStrategy[int]:
+    minimum = max(min_amount, CURRENCIES[currency].minimum_amount)
+    return st.integers(min_value=minimum, max_value=10**7)
 
 
 def amounts(*, currency: str = "INR", max_value: int = 10**9) -> st.SearchStrategy[int]:
@@ -66,20 +212,19 @@ def amounts(*, currency: str = "INR", max_value: int = 10**9) -> st.SearchStrate
     return st.integers(min_value=minimum, max_value=max_value)
 
 
+_ADDRESSES: Final = {
+    kind: st.composite(lambda draw, kind=kind: _draw_address(draw, kind))() for kind in AddressType
+}
+
+
 def addresses(*, type: AddressType = AddressType.BILLING) -> st.SearchStrategy[Address]:
     """Addresses of one type; shrinks to an address with only its id and type."""
-    return st.builds(
-        Address,
-        id=st.integers(min_value=1, max_value=10**6).map(lambda n: f"addr_{n:014d}"),
-        type=st.just(type),
-        primary=st.booleans(),
-        line1=st.none() | _TEXT,
-        line2=st.none() | _TEXT,
-        zipcode=st.none() | st.from_regex(r"\A[0-9]{6}\Z"),
-        city=st.none() | _TEXT,
-        state=st.none() | _TEXT,
-        country=st.none() | st.sampled_from(["in", "us", "gb", "sg"]),
-    )
+    if type not in _ADDRESSES:
+        raise InvalidArgument(f"type must be an AddressType, got {type!r}")
+    return _ADDRESSES[type]
+
+
+_CUSTOMERS: Final = st.composite(_draw_customer)()
 
 
 def customers() -> st.SearchStrategy[Customer]:
@@ -87,65 +232,26 @@ def customers() -> st.SearchStrategy[Customer]:
 
     Email and contact are each present or absent, so notify's checks get both cases.
     """
-    return st.builds(
-        Customer,
-        id=st.integers(min_value=1, max_value=10**6).map(lambda n: f"cust_{n:014d}"),
-        name=_TEXT,
-        email=st.none() | st.emails().filter(lambda email: len(email) <= MAX_EMAIL_LENGTH),
-        contact=st.none() | st.from_regex(r"\A\+?[0-9]{8,14}\Z"),
-        gstin=st.none(),
-        billing_address=st.none() | addresses(type=AddressType.BILLING),
-        shipping_address=st.none() | addresses(type=AddressType.SHIPPING),
-    )
+    return _CUSTOMERS
+
+
+_TAXES: Final = st.composite(_draw_tax)()
 
 
 def taxes() -> st.SearchStrategy[Tax]:
     """Percentage (0..30 % in basis points) and flat taxes; shrinks to a 0 % tax."""
-    return st.builds(
-        Tax,
-        tax_id=st.none(),
-        name=_TEXT,
-        rate_type=st.just(RateType.PERCENTAGE),
-        rate=st.integers(min_value=0, max_value=3 * BASIS_POINTS // 10),
-    ) | st.builds(
-        Tax,
-        tax_id=st.none(),
-        name=_TEXT,
-        rate_type=st.just(RateType.FLAT),
-        rate=st.integers(min_value=0, max_value=1000),
-    )
+    return _TAXES
 
 
-@st.composite
-def _line_item(
-    draw: st.DrawFn,
-    *,
-    currency: str,
-    id: str,
-    with_taxes: bool,
-    min_amount: int = 0,
-) -> LineItem:
-    quantity = draw(st.integers(min_value=1, max_value=100))
-    minimum = max(min_amount, CURRENCIES[currency].minimum_amount)
-    amount = draw(st.integers(min_value=minimum, max_value=10**7))
-    line_taxes = tuple(draw(st.lists(taxes(), max_size=3))) if with_taxes else ()
-    inclusive = bool(line_taxes) and draw(st.booleans())
-    if inclusive:
-        # The taxable value of an inclusive line must stay positive: keep the
-        # flat taxes below the gross amount.
-        flat = sum(tax.rate for tax in line_taxes if tax.rate_type is RateType.FLAT)
-        if flat * quantity >= amount * quantity:
-            inclusive = False
-    return LineItem(
-        id=id,
-        name=draw(_TEXT),
-        description=draw(st.none() | _TEXT),
-        amount=amount,
-        quantity=quantity,
-        currency=currency,
-        tax_inclusive=inclusive,
-        taxes=line_taxes,
-    )
+@functools.cache
+def _line_items(currency: str, id: str, with_taxes: bool) -> st.SearchStrategy[LineItem]:
+    amounts = _line_amounts(currency, 0)
+
+    @st.composite
+    def line(draw: st.DrawFn) -> LineItem:
+        return _draw_line(draw, id=id, currency=currency, with_taxes=with_taxes, amounts=amounts)
+
+    return line()
 
 
 def line_items(
@@ -156,16 +262,39 @@ def line_items(
 ) -> st.SearchStrategy[LineItem]:
     """Line items in ``currency``; shrinks to one unit at the minimum amount, no taxes."""
     _check_currency(currency)
-    return _line_item(currency=currency, id=id, with_taxes=with_taxes)
+    return _line_items(currency, id, bool(with_taxes))
+
+
+_NOTES: Final = st.composite(_draw_notes)()
 
 
 def notes() -> st.SearchStrategy[Notes]:
     """Notes of up to 3 string keys with scalar values; shrinks to no notes."""
-    values = st.none() | st.booleans() | st.integers(-1000, 1000) | _TEXT
-    return st.dictionaries(_TEXT, values, max_size=3).map(Notes)
+    return _NOTES
 
 
-_REACHABLE: Final = tuple(Status)
+@functools.cache
+def _statuses(partial_payment: bool | None) -> st.SearchStrategy[Status]:
+    # Drafts first: an invoice shrinks to a draft.
+    return st.sampled_from(
+        [s for s in Status if partial_payment is not False or s is not Status.PARTIALLY_PAID]
+    )
+
+
+@functools.cache
+def _line_counts(minimum: int, maximum: int) -> st.SearchStrategy[int]:
+    return _small_first(minimum, maximum)
+
+
+def _small_first(minimum: int, maximum: int) -> st.SearchStrategy[int]:
+    """``minimum..maximum``, each count ``maximum - count + 1`` times as likely as the largest.
+
+    Every count stays reachable, but small ones (cheaper to draw, and enough for
+    most properties) come more often; shrinks to ``minimum``.
+    """
+    return st.sampled_from(
+        [count for count in range(minimum, maximum + 1) for _ in range(maximum - count + 1)]
+    )
 
 
 @st.composite
@@ -178,36 +307,32 @@ def _invoice(  # noqa: C901 - one branch per status
     max_line_items: int,
     with_taxes: bool,
 ) -> Invoice:
-    reachable = tuple(
-        s for s in _REACHABLE if partial_payment is not False or s is not Status.PARTIALLY_PAID
-    )
-    wanted = draw(st.sampled_from(reachable)) if status is None else status
-    code = draw(st.sampled_from(sorted(CURRENCIES))) if currency is None else currency
-    count = draw(
-        st.integers(min_value=1 if wanted is not Status.DRAFT else 0, max_value=max_line_items)
-    )
+    wanted = draw(_statuses(partial_payment)) if status is None else status
+    code = draw(_CURRENCY_CODES) if currency is None else currency
+    count = draw(_line_counts(0 if wanted is Status.DRAFT else 1, max_line_items))
     # A partially paid invoice needs a total of at least 2 minor units.
-    min_amount = 2 if wanted is Status.PARTIALLY_PAID else 0
+    line_amounts = _line_amounts(code, 2 if wanted is Status.PARTIALLY_PAID else 0)
     lines = tuple(
-        draw(
-            _line_item(
-                currency=code, id=f"li_{n:014d}", with_taxes=with_taxes, min_amount=min_amount
-            )
+        _draw_line(
+            draw, id=f"li_{n:014d}", currency=code, with_taxes=with_taxes, amounts=line_amounts
         )
         for n in range(1, count + 1)
     )
-    partial = draw(st.booleans()) if partial_payment is None else partial_payment
+    chose_partial, expires, has_customer, receipt, description, sms, email, early = _draw_flags(
+        draw, 8
+    )
+    partial = chose_partial if partial_payment is None else partial_payment
     if wanted is Status.PARTIALLY_PAID:
         partial = True
     at = START
     expire_by = None
-    if wanted is Status.EXPIRED or draw(st.booleans()):
-        expire_by = at + transitions.MIN_EXPIRY_SECONDS + draw(st.integers(0, 10**6))
-    customer = draw(customers()) if wanted is not Status.DRAFT else draw(st.none() | customers())
+    if wanted is Status.EXPIRED or expires:
+        expire_by = at + transitions.MIN_EXPIRY_SECONDS + draw(_EXPIRY_DELAYS)
+    customer = _draw_customer(draw) if wanted is not Status.DRAFT or has_customer else None
     details = Details(
-        receipt=draw(st.none() | _TEXT),
-        description=draw(st.none() | _TEXT),
-        notes=draw(notes()),
+        receipt=draw(_TEXT) if receipt else None,
+        description=draw(_TEXT) if description else None,
+        notes=_draw_notes(draw),
         date=at,
         expire_by=expire_by,
         partial_payment=partial,
@@ -219,15 +344,15 @@ def _invoice(  # noqa: C901 - one branch per status
         customer=customer,
         line_items=lines,
         details=details,
-        sms_notify=draw(st.booleans()),
-        email_notify=draw(st.booleans()),
+        sms_notify=sms,
+        email_notify=email,
         draft=True,
     ).invoice
     if wanted is Status.DRAFT:
         return invoice
     if wanted is Status.DELETED:
         return transitions.delete(invoice, at=at).invoice
-    if wanted is Status.CANCELLED and draw(st.booleans()):
+    if wanted is Status.CANCELLED and early:  # cancelled as a draft
         return transitions.cancel(invoice, at=at).invoice
     invoice = transitions.issue(
         invoice, at=at, order_id="order_00000000000001", short_url="https://rzp.io/i/0000001"
@@ -241,7 +366,7 @@ def _invoice(  # noqa: C901 - one branch per status
         total = invoice.amount or 0
         first = total
         if partial:
-            first = draw(st.integers(min_value=1, max_value=total))
+            first = 1 + (draw(_PAYMENT_PARTS) - 1) % total
         if wanted is Status.PARTIALLY_PAID and first == total:
             first = total - 1
         invoice = transitions.pay(
@@ -264,9 +389,9 @@ def invoices(
 ) -> st.SearchStrategy[Invoice]:
     """Invoices reached through the transitions from a create.
 
-    Shrinks towards a draft in the first currency with no line items. With
-    ``status=Status.PARTIALLY_PAID`` the invoice allows partial payments and
-    totals at least two minor units.
+    Shrinks towards a draft in the first currency (AED) with no line items, no
+    customer and no notes. With ``status=Status.PARTIALLY_PAID`` the invoice
+    allows partial payments and totals at least two minor units.
     """
     if status is not None and not isinstance(status, Status):
         raise InvalidArgument(f"status must be a Status or None, got {status!r}")
@@ -282,6 +407,17 @@ def invoices(
             f"max_line_items must be an int from 1 to {transitions.MAX_LINE_ITEMS}, "
             f"got {max_line_items!r}"
         )
+    return _invoices(status, currency, partial_payment, max_line_items, bool(with_taxes))
+
+
+@functools.cache
+def _invoices(
+    status: Status | None,
+    currency: str | None,
+    partial_payment: bool | None,
+    max_line_items: int,
+    with_taxes: bool,
+) -> st.SearchStrategy[Invoice]:
     return _invoice(
         status=status,
         currency=currency,
@@ -300,6 +436,7 @@ _NAMES: Final = st.sampled_from(["Asha Rao", "Ravi", "Gaurav Kumar", "Meera Iyer
 _BOOKS: Final = st.sampled_from(["Book", "Pen", "Notebook", "Workshop seat"])
 
 
+@functools.cache
 def _payload_line(currency: str) -> st.SearchStrategy[dict[str, Any]]:
     minimum = CURRENCIES[currency].minimum_amount
     return st.fixed_dictionaries(
@@ -308,6 +445,7 @@ def _payload_line(currency: str) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+@functools.cache
 def _payload_customer() -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"name": _NAMES},
@@ -318,36 +456,55 @@ def _payload_customer() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-@st.composite
-def _create_payload(
-    draw: st.DrawFn, *, at: int, draft: bool | None, currency: str
-) -> dict[str, Any]:
-    is_draft = draw(st.booleans()) if draft is None else draft
-    payload: dict[str, Any] = {}
-    if is_draft:
-        payload["draft"] = "1"
-    if currency != "INR" or draw(st.booleans()):
-        payload["currency"] = currency
-    lines = draw(st.lists(_payload_line(currency), min_size=0 if is_draft else 1, max_size=3))
-    if lines or not is_draft:
-        payload["line_items"] = lines
-    if not is_draft or draw(st.booleans()):
-        payload["customer"] = draw(_payload_customer())
-    optional = draw(
+_RECEIPTS: Final = st.from_regex(r"\A[A-Z]{2}-[0-9]{1,6}\Z")
+"""Receipts like ``AB-123``: built once, and drawn as before, so ``call_scripts``
+(which draws ``create_payloads``) makes the same scripts from the same seed."""
+
+
+@functools.cache
+def _create_parts(
+    at: int, currency: str
+) -> tuple[
+    st.SearchStrategy[list[dict[str, Any]]],
+    st.SearchStrategy[list[dict[str, Any]]],
+    st.SearchStrategy[dict[str, Any]],
+]:
+    """The lines of a draft, the lines of an issued invoice, the optional keys: built once."""
+    return (
+        st.lists(_payload_line(currency), min_size=0, max_size=3),
+        st.lists(_payload_line(currency), min_size=1, max_size=3),
         st.fixed_dictionaries(
             {},
             optional={
                 "description": st.text(max_size=20),
-                "receipt": st.from_regex(r"\A[A-Z]{2}-[0-9]{1,6}\Z"),
+                "receipt": _RECEIPTS,
                 "partial_payment": st.booleans(),
                 "expire_by": st.integers(at + transitions.MIN_EXPIRY_SECONDS, at + 10**6),
                 "notes": st.dictionaries(st.sampled_from(["a", "b", "c"]), st.text(max_size=10)),
                 "terms": st.text(max_size=20),
                 "sms_notify": st.sampled_from([0, 1, "0", "1", True, False]),
             },
-        )
+        ),
     )
-    payload.update(optional)
+
+
+@st.composite
+def _create_payload(
+    draw: st.DrawFn, *, at: int, draft: bool | None, currency: str
+) -> dict[str, Any]:
+    draft_lines, issued_lines, optional = _create_parts(at, currency)
+    is_draft = draw(_BOOLEANS) if draft is None else draft
+    payload: dict[str, Any] = {}
+    if is_draft:
+        payload["draft"] = "1"
+    if currency != "INR" or draw(_BOOLEANS):
+        payload["currency"] = currency
+    lines = draw(draft_lines if is_draft else issued_lines)
+    if lines or not is_draft:
+        payload["line_items"] = lines
+    if not is_draft or draw(_BOOLEANS):
+        payload["customer"] = draw(_payload_customer())
+    payload.update(draw(optional))
     return payload
 
 
@@ -389,7 +546,7 @@ _UPDATE_VALUES: Final[dict[str, st.SearchStrategy[Any]]] = {
     "terms": st.text(max_size=20),
     "comment": st.text(max_size=20),
     "description": st.text(max_size=20),
-    "receipt": st.from_regex(r"\A[A-Z]{2}-[0-9]{1,6}\Z"),
+    "receipt": _RECEIPTS,
     "partial_payment": st.booleans(),
     "expire_by": st.nothing(),  # drawn relative to `at` above
     "line_items": st.nothing(),  # drawn from the invoice above
