@@ -10,6 +10,7 @@ with the subject, because these machines are noisy. Nothing here asserts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import subprocess
@@ -487,11 +488,11 @@ def strategy_rates(examples: int, rounds: int) -> list[Row]:
     Each strategy runs as a ``@given`` test with an empty body (``database=None``,
     ``examples`` examples), in alternating rounds; the best round counts.
     """
-    from hypothesis import HealthCheck, given, settings  # noqa: PLC0415 - dev extra
-    from hypothesis import strategies as st  # noqa: PLC0415
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
-    from invoicecore import Invoice  # noqa: PLC0415
-    from invoicecore.testing import strategies  # noqa: PLC0415
+    from invoicecore import Invoice
+    from invoicecore.testing import scripts, strategies
 
     def seconds_per_example(strategy: st.SearchStrategy[object]) -> float:
         @settings(
@@ -515,7 +516,7 @@ def strategy_rates(examples: int, rounds: int) -> list[Row]:
     subjects = {
         "strategy: invoices()": strategies.invoices(),
         "strategy: st.from_type(Invoice)": st.from_type(Invoice),
-        "strategy: call_scripts()": strategies.call_scripts(),
+        "strategy: call_scripts()": scripts.call_scripts(),
         floor_name: floor_strategy,
     }
     figures = dict.fromkeys(subjects, float("inf"))
@@ -545,6 +546,48 @@ def strategy_rates(examples: int, rounds: int) -> list[Row]:
     return rows
 
 
+def script_drawing(examples: int) -> list[Row]:
+    """Scripts drawn per second by call_scripts (#14) beside the generator it replaced.
+
+    Hypothesis `find` with `database=None`, generation only, as the fuzzer draws.
+    """
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+    from legacy_call_scripts import call_scripts as old_call_scripts
+
+    from invoicecore.testing.scripts import call_scripts
+
+    search = settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+    def draw(strategy: object) -> float:
+        started = time.perf_counter()
+        with contextlib.suppress(NoSuchExample):
+            find(strategy, lambda _: False, settings=search)  # type: ignore[arg-type]
+        return (time.perf_counter() - started) / examples
+
+    new, old = [], []
+    for _ in range(3):
+        new.append(draw(call_scripts()))
+        old.append(draw(old_call_scripts()))
+    figure, floor = min(new), min(old)
+    return [
+        (
+            f"call_scripts, {examples} scripts ({1 / figure:,.0f}/s)",
+            figure,
+            f"the old generator ({1 / floor:,.0f}/s)",
+            floor,
+            "<= 0.5x (2x the rate)",
+            _verdict(figure / floor <= 0.5),
+        )
+    ]
+
+
 def _verdict(met: bool) -> str:
     return "met" if met else "missed"
 
@@ -562,6 +605,7 @@ def main() -> None:
     rows += store_costs(50 if quick else 1_000)
     rows += big_book_pages(1_000 if quick else 100_000, 5 if quick else 50)
     rows += strategy_rates(50 if quick else 500, 1 if quick else 3)
+    rows += script_drawing(50 if quick else 500)
     print("| benchmark | figure | floor | floor figure | ratio | goal | goal met |")
     print("| --- | ---: | --- | ---: | ---: | --- | --- |")
     for name, figure, floor_name, floor, goal, verdict in rows:

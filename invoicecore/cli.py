@@ -7,11 +7,10 @@ import errno
 import functools
 import os
 import random
-import shlex
 import signal
 import sqlite3
-import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
@@ -70,6 +69,9 @@ def _process_edge(run: Callable[[Sequence[str] | None], int]) -> Callable[..., i
 @_process_edge
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
+    given = sys.argv[1:] if argv is None else list(argv)
+    if given[:1] == ["fuzz"]:
+        return _fuzz(given[1:])
     parser = _parser()
     arguments = parser.parse_args(argv)
     if arguments.command == "states":
@@ -81,8 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if arguments.command == "conformance":
         return _conformance(arguments)
-    if arguments.command == "fuzz":
-        return _fuzz(arguments.against, examples=arguments.examples, seed=arguments.seed)
     parser.print_help(sys.stderr)
     return 2
 
@@ -212,35 +212,68 @@ def _wants_colour(choice: str, stream: IO[str] | None) -> bool:
     return _is_terminal(stream) and os.environ.get("TERM") != "dumb"
 
 
-def _fuzz(command: str, *, examples: int, seed: int | None) -> int:
-    """Compare COMMAND with the reference on generated scripts; 1 and the script on a difference."""
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on standard error (exit 2), as ``fuzz`` promises."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _fuzz(argv: Sequence[str]) -> int:
+    """Compare a port with the reference; 0 no difference, 1 a difference, 2 cannot run."""
+    arguments = _fuzz_arguments(_OneLineParser(prog="python -m invoicecore fuzz")).parse_args(argv)
     try:
-        from invoicecore import fuzzing  # noqa: PLC0415 - needs the testing extra
+        from invoicecore import portrun  # noqa: PLC0415 - an edge, loaded on demand
+        from invoicecore.testing import fuzzing, scripts  # noqa: PLC0415 - the testing extra
     except ImportError:
         sys.stderr.write("invoicecore fuzz needs Hypothesis: pip install 'invoicecore[testing]'\n")
         return 2
-    argv = shlex.split(command)
+    problem = _fuzz_problem(arguments, scripts.TAGS)
+    if problem:
+        sys.stderr.write(f"python -m invoicecore fuzz: {problem}\n")
+        return 2
+    port: portrun.PortProcess | None = None
+    try:
+        port = portrun.PortProcess(
+            argv=portrun.parse_command(arguments.against),
+            timeout=arguments.timeout,
+            persistent=arguments.persistent,
+        )
+        if arguments.persistent:
+            port.check_reset()
+        only = arguments.only.split(",") if arguments.only else None
+        strategy = scripts.call_scripts(
+            max_calls=arguments.max_calls, invalid=not arguments.valid_only, only=only
+        )
+        budget_ends: list[float] = []
 
-    def run_port(script: Sequence[str]) -> list[str]:
-        feed = "".join(line + "\n" for line in script).encode("utf-8")
-        try:
-            done = subprocess.run(argv, input=feed, capture_output=True, check=False, timeout=60)  # noqa: S603
-        except (OSError, subprocess.TimeoutExpired) as error:
-            return [f"(the port did not run: {error})"]
-        # Split on newlines only: the protocol's line break is "\n".
-        lines = done.stdout.decode("utf-8", errors="replace").split("\n")
-        if lines and not lines[-1]:
-            lines.pop()
-        if done.returncode != 0:
-            lines.append(f"(the port exited with status {done.returncode})")
-        return lines
+        def out_of_time() -> bool:
+            if not budget_ends:  # the budget starts with the first difference
+                budget_ends.append(time.monotonic() + arguments.budget)
+            return time.monotonic() > budget_ends[0]
 
-    rng = random.Random(seed)  # noqa: S311 - picks test scripts, not secrets
-    difference = fuzzing.find_difference(run_port, examples=examples, random=rng)
+        difference = fuzzing.find_difference(
+            port,
+            examples=arguments.examples,
+            random=random.Random(arguments.seed),  # noqa: S311 - picks test scripts
+            scripts=strategy,
+            normalise=fuzzing.ignore_keys(*arguments.ignore) if arguments.ignore else None,
+            stop=out_of_time,
+        )
+    except portrun.PortCannotStart as error:
+        sys.stderr.write(f"python -m invoicecore fuzz: {error}\n")
+        return 2
+    finally:
+        if port is not None:
+            port.close()
     if difference is None:
-        sys.stdout.write(f"No difference in {examples} scripts.\n")
+        sys.stdout.write(f"No difference in {arguments.examples} scripts.\n")
         return 0
     sys.stdout.write(fuzzing.side_by_side(difference))
+    tail = port.stderr.get(difference.script, "")
+    if tail:
+        sys.stdout.write("The port's standard error (last lines):\n")
+        sys.stdout.write("".join(f"  {fuzzing.printable(line)}\n" for line in tail.split("\n")))
     return 1
 
 
@@ -264,6 +297,59 @@ def _conformance(arguments: argparse.Namespace) -> int:
         format=arguments.format,
         persistent=arguments.persistent,
     )
+
+
+def _fuzz_problem(arguments: argparse.Namespace, tags: Sequence[str]) -> str | None:
+    if arguments.examples < 1:
+        return f"--examples must be at least 1, got {arguments.examples}"
+    if not 1 <= arguments.max_calls <= 1000:  # noqa: PLR2004
+        return f"--max-calls must be from 1 to 1000, got {arguments.max_calls}"
+    if not arguments.timeout > 0 or not arguments.budget >= 0:
+        return "--timeout must be more than 0 and --budget at least 0 seconds"
+    unknown = [tag for tag in (arguments.only or "").split(",") if tag and tag not in tags]
+    if unknown or arguments.only == "":
+        return f"--only takes tags from {','.join(tags)}; got {arguments.only!r}"
+    return None
+
+
+def _fuzz_arguments(fuzz: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    fuzz.add_argument("--against", required=True, metavar="COMMAND", help="the port's command")
+    fuzz.add_argument("--examples", type=int, default=500, metavar="N", help="scripts to try")
+    fuzz.add_argument("--seed", type=int, default=None, metavar="S", help="for a repeatable run")
+    fuzz.add_argument(
+        "--only",
+        "--tags",
+        default=None,
+        metavar="TAGS",
+        help="comma-separated endpoint tags the port implements (create,pay,...,malformed)",
+    )
+    fuzz.add_argument("--max-calls", type=int, default=12, metavar="N", help="calls per script")
+    fuzz.add_argument(
+        "--valid-only", action="store_true", help="no invalid values and no malformed lines"
+    )
+    fuzz.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time one script may take in the port (default 10)",
+    )
+    fuzz.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="time to spend shrinking once a difference is found (default 60)",
+    )
+    fuzz.add_argument(
+        "--persistent",
+        action="store_true",
+        help="one port process for all scripts, reset between them (protocol 1.1)",
+    )
+    fuzz.add_argument(
+        "--ignore", action="append", default=[], metavar="KEY", help="a key not compared"
+    )
+    return fuzz
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -313,17 +399,17 @@ def _parser() -> argparse.ArgumentParser:
         help="colour the text view: auto (default) when standard output is a terminal "
         "and NO_COLOR is not set",
     )
-    fuzz = commands.add_parser(
-        "fuzz",
-        help="compare a port with the reference on generated scripts (testing extra)",
-        description="Generate replay scripts, run each through the reference and through "
-        "COMMAND (any program that speaks the replay protocol on stdin and stdout), and on "
-        "the first difference shrink to a minimal script and print both outputs; exit 1. "
-        "Exit 0 when N scripts gave no difference (docs/ports.md).",
+    _fuzz_arguments(
+        commands.add_parser(
+            "fuzz",
+            help="compare a port with the reference on generated scripts (testing extra)",
+            description="Generate replay scripts, run each through the reference and through "
+            "COMMAND (any program that speaks the replay protocol on stdin and stdout), and on "
+            "the first difference shrink to a minimal script and print both outputs; exit 1. "
+            "Exit 0 when N scripts gave no difference, 2 when the port cannot be run "
+            "(docs/ports.md).",
+        )
     )
-    fuzz.add_argument("--against", required=True, metavar="COMMAND", help="the port's command")
-    fuzz.add_argument("--examples", type=int, default=500, metavar="N", help="scripts to try")
-    fuzz.add_argument("--seed", type=int, default=None, metavar="S", help="for a repeatable run")
     conformance = commands.add_parser(
         "conformance",
         help="run a port on the conformance vectors (or write them)",
@@ -351,4 +437,5 @@ def _parser() -> argparse.ArgumentParser:
     conformance.add_argument(
         "--docs", metavar="PAGE", help="with --generate: rewrite the page's coverage block"
     )
+
     return parser

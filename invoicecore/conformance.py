@@ -1224,6 +1224,18 @@ _MALFORMED: Final = (
 
 
 def _malformed(b: _Builder) -> None:
+    b.add(
+        "malformed",
+        "reset",
+        "the reset line (protocol 1.1): a fresh book, the clock forgotten",
+        [
+            _draft(at=T0 + 100),
+            '{"reset": true}',
+            _call(T0, "GET", f"{INV}/{ID1}"),
+            _draft(at=T0),
+        ],
+        ["reset"],
+    )
     for name, description, line in _MALFORMED:
         b.add("malformed", name, description, [line, _call(T0 + 1, "GET", INV)], ["malformed"])
     b.add(

@@ -8,18 +8,14 @@ vectors) could not be used at all.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import re
-import shlex
-import shutil
-import subprocess
 import sys
-from typing import IO, TYPE_CHECKING, Final, Self
+from typing import IO, TYPE_CHECKING, Final
 from xml.sax.saxutils import escape, quoteattr
 
-from invoicecore import conformance, replay
+from invoicecore import conformance, portrun, replay
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,8 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DOCS_BEGIN",
     "DOCS_END",
-    "PortError",
-    "PortRunner",
+    "TIMEOUT",
     "generate",
     "load",
     "protocol_version",
@@ -47,22 +42,13 @@ DOCS_BEGIN: Final = (
 DOCS_END: Final = "<!-- conformance-coverage:end -->"
 """The last line of the generated coverage block."""
 
-TIMEOUT: Final = 60.0
-"""Seconds one case (or one reset) may take in the port."""
-
-RESET_LINE: Final = '{"reset": true}'
-"""The replay protocol's reset line (1.1): a fresh book."""
-RESET_ANSWER: Final = '{"status": 200, "body": {"reset": true}}'
-"""The one line a port answers to the reset line."""
-
-
-class PortError(Exception):
-    """The port cannot be run at all: no such program, or it refuses the reset line."""
+TIMEOUT: Final = 30.0
+"""Seconds one case may take in the port (a loaded machine starts Python slowly)."""
 
 
 def protocol_version() -> str:
     """The replay protocol version the vectors were made with."""
-    return str(getattr(replay, "PROTOCOL_VERSION", "1.0"))
+    return replay.PROTOCOL_VERSION
 
 
 def generate(directory: Path, docs: Path | None = None) -> int:
@@ -101,119 +87,6 @@ def load(directory: Path) -> list[Case]:
     return cases
 
 
-class PortRunner:
-    """Runs a case's script through the port: a process per case, or one reset between cases."""
-
-    def __init__(self, command: str, *, persistent: bool = False, timeout: float = TIMEOUT) -> None:
-        try:
-            self.argv = shlex.split(command)
-        except ValueError as error:
-            raise PortError(f"cannot read the command {command!r}: {error}") from None
-        if not self.argv or shutil.which(self.argv[0]) is None:
-            raise PortError(f"cannot run {command!r}: no such executable")
-        self.persistent = persistent
-        self.timeout = timeout
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Self:
-        if self.persistent:
-            self._start()
-            answer = self._exchange([RESET_LINE])
-            if answer != [RESET_ANSWER]:
-                self.close()
-                raise PortError(
-                    "the port does not answer the reset line, which --persistent needs "
-                    f"(replay protocol 1.1): it printed {answer[:1]!r}"
-                )
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __call__(self, lines: Sequence[str]) -> list[str]:
-        """The port's output lines for the script (an explanation line when it failed)."""
-        if not self.persistent:
-            return self._once(lines)
-        if self._process is None or self._process.poll() is not None:
-            self._start()
-        answers = self._exchange([*lines, RESET_LINE])
-        if answers and answers[-1] == RESET_ANSWER:
-            return answers[:-1]
-        self.close()  # out of step: start afresh for the next case
-        return answers
-
-    def _once(self, lines: Sequence[str]) -> list[str]:
-        feed = "".join(line + "\n" for line in lines).encode("utf-8", "surrogatepass")
-        try:
-            done = subprocess.run(  # noqa: S603 - the user's own port command
-                self.argv, input=feed, capture_output=True, check=False, timeout=self.timeout
-            )
-        except subprocess.TimeoutExpired:
-            return [f"(the port did not finish within {self.timeout:g} seconds)"]
-        except OSError as error:
-            raise PortError(f"cannot run the port: {error}") from None
-        out = _split(done.stdout)
-        if done.returncode != 0:
-            out.append(f"(the port exited with status {done.returncode})")
-        return out
-
-    def _start(self) -> None:
-        try:
-            self._process = subprocess.Popen(  # noqa: S603 - the user's own port command
-                self.argv,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError as error:
-            raise PortError(f"cannot run the port: {error}") from None
-
-    def _exchange(self, lines: Sequence[str]) -> list[str]:
-        """Send the lines, read one answer per non-blank line (the last must come back)."""
-        process = self._process
-        if process is None or process.stdin is None or process.stdout is None:
-            return ["(the port is not running)"]
-        wanted = sum(1 for line in lines if line.strip())
-        try:
-            process.stdin.write(
-                "".join(line + "\n" for line in lines).encode("utf-8", "surrogatepass")
-            )
-            process.stdin.flush()
-        except OSError:
-            return ["(the port closed its input)"]
-        answers: list[str] = []
-        while len(answers) < wanted:
-            raw = process.stdout.readline()
-            if not raw:
-                answers.append("(the port ended before answering every line)")
-                break
-            answers.append(raw.removesuffix(b"\n").decode("utf-8", "surrogateescape"))
-        return answers
-
-    def close(self) -> None:
-        """Stop the persistent process, if any."""
-        process, self._process = self._process, None
-        if process is None:
-            return
-        if process.stdin is not None:
-            with contextlib.suppress(OSError):
-                process.stdin.close()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-def _split(data: bytes) -> list[str]:
-    lines = data.decode("utf-8", "surrogateescape").split("\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
 def run(
     command: str,
     *,
@@ -222,6 +95,7 @@ def run(
     skip_tags: Sequence[str] = (),
     format: str = "text",
     persistent: bool = False,
+    timeout: float = TIMEOUT,
     out: IO[str] | None = None,
 ) -> int:
     """Run every selected case through the port; print the report; 0, 1 or 2."""
@@ -236,13 +110,24 @@ def run(
     chosen, skipped = conformance.select(cases, tags=tags, skip_tags=skip_tags)
     outcomes: list[Outcome] = []
     try:
-        with PortRunner(command, persistent=persistent) as port:
+        argv = portrun.parse_command(command)
+        port = portrun.PortProcess(argv, timeout=timeout, persistent=persistent)
+        # A case that sends the reset line itself gets a process of its own: in
+        # persistent mode, the runner reads up to the first reset answer.
+        alone = portrun.PortProcess(argv, timeout=timeout)
+        try:
+            if persistent:
+                port.check_reset()
             for case in chosen:
-                outcome = conformance.compare(case, port(case.lines()))
+                resets = persistent and "reset" in case.tags
+                outcome = conformance.compare(case, (alone if resets else port)(case.lines()))
                 outcomes.append(outcome)
                 if format == "text" and not outcome.passed:
                     stream.write(outcome.report() + "\n")
-    except PortError as error:
+        finally:
+            port.close()
+            alone.close()
+    except portrun.PortCannotStart as error:
         sys.stderr.write(f"invoicecore conformance: {error}\n")
         return 2
     summary = conformance.summarize(outcomes, len(skipped))

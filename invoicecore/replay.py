@@ -16,7 +16,13 @@ from typing import Any, Final
 from invoicecore import errors, wire
 from invoicecore.book import Book, Call, Response
 
-__all__ = ["LINE_KEYS", "Replayer", "encode", "replay"]
+__all__ = ["LINE_KEYS", "PROTOCOL_VERSION", "RESET", "Replayer", "encode", "replay"]
+
+PROTOCOL_VERSION: Final = "1.1"
+"""1.1 added the reset line; a 1.0 replay answers it with the extra-field error."""
+
+RESET: Final = Response(status=200, body={"reset": True})
+"""The answer to the reset line ``{"reset": true}``: the book is discarded, the clock forgotten."""
 
 LINE_KEYS: Final = ("at", "method", "path", "body", "query", "comment")
 """The keys a script line may carry; ``comment`` is ignored, for annotated scripts."""
@@ -36,10 +42,15 @@ class Replayer:
             call = self._call(line)
         except errors.InvoiceError as error:
             return encode(Response(status=400, body=wire.render_error(error)))
+        if call is None:  # the reset line: a fresh book, as if the replay had restarted
+            self.book = Book()
+            return encode(RESET)
         return encode(self.book.handle(call))
 
-    def _call(self, line: object) -> Call:
+    def _call(self, line: object) -> Call | None:
         data = _decode(line)
+        if isinstance(data, Mapping) and len(data) == 1 and data.get("reset") is True:
+            return None
         if not isinstance(data, Mapping):
             raise errors.MUST_BE.error(field="line", attribute="line", expected="an object")
         extras = [key for key in data if key not in LINE_KEYS]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "invoicecore"
-EDGE = {"cli.py", "__main__.py", "conformance_run.py"}
+EDGE = {"cli.py", "__main__.py", "portrun.py", "conformance_run.py"}
 BANNED_MODULES = {
     "time",
     "random",
@@ -83,7 +83,8 @@ def test_the_checker_catches_what_it_bans() -> None:
 def test_importing_the_package_imports_no_hypothesis_and_no_edge() -> None:
     code = (
         "import sys, invoicecore; "
-        "print(sorted(m for m in sys.modules if m.startswith(('hypothesis', 'invoicecore.cli'))))"
+        "edges = ('hypothesis', 'invoicecore.cli', 'invoicecore.portrun'); "
+        "print(sorted(m for m in sys.modules if m.startswith(edges)))"
     )
 
     result = subprocess.run(

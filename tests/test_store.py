@@ -26,7 +26,7 @@ from invoicecore.replay import replay
 from invoicecore.store import ConflictError, StoreError
 from invoicecore.stores.memory import MemoryStore
 from invoicecore.stores.sqlite import SCHEMA_VERSION, SQLiteStore
-from invoicecore.testing.strategies import call_scripts
+from invoicecore.testing.scripts import call_scripts
 from tests.helpers import invoice_in
 
 if TYPE_CHECKING:

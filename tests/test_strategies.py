@@ -27,11 +27,11 @@ from invoicecore import (
 )
 from invoicecore.apply import create_invoice
 from invoicecore.replay import replay
+from invoicecore.testing.scripts import call_scripts
 from invoicecore.testing.strategies import (
     START,
     addresses,
     amounts,
-    call_scripts,
     create_payloads,
     invoices,
     line_items,
