@@ -9,6 +9,7 @@ the summary. Starting port processes is the edge's work (``conformance_run``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -1549,12 +1550,10 @@ def _setter(key: str, value: object) -> Callable[[dict[str, Any]], None]:
     return fault
 
 
-def _pair_tags() -> list[str]:
-    """Filled in by ``generate`` (the pairs depend on the reference's answers)."""
-    return list(_PAIRS)
-
-
-_PAIRS: list[str] = []
+@functools.cache
+def _pair_tags() -> frozenset[str]:
+    """Every check pair whose order shows: found by running the faults (cached, pure)."""
+    return frozenset(_tables(_Builder()))
 
 
 def _limit_names() -> list[str]:
@@ -1579,8 +1578,8 @@ def _rule_fields() -> set[tuple[str, object]]:
     return wanted
 
 
-def _tables(b: _Builder) -> None:
-    _PAIRS.clear()
+def _tables(b: _Builder) -> list[str]:
+    pairs: list[str] = []
     for target in _targets():
         table = target.table
         faults = _faults(target)
@@ -1612,7 +1611,7 @@ def _tables(b: _Builder) -> None:
             got = _error_of(responses)
             if got not in {error_a, error_b}:
                 continue  # the faults interfere (one undoes the other): no order to show
-            _PAIRS.append(pair)
+            pairs.append(pair)
             b.add(
                 "check-order",
                 f"{table.name}.{i}-{rule_a.name}.{j}-{rule_b.name}",
@@ -1627,6 +1626,7 @@ def _tables(b: _Builder) -> None:
                     f"rule:{rule_b.name}",
                 ],
             )
+    return pairs
 
 
 def _limits(b: _Builder) -> None:  # noqa: C901, PLR0912 - one loop per limit family
