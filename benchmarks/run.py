@@ -595,7 +595,9 @@ def _verdict(met: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="tiny sizes for a smoke run")
-    quick = parser.parse_args().quick
+    parser.add_argument("--server", action="store_true", help="also load the HTTP server")
+    arguments = parser.parse_args()
+    quick = arguments.quick
     number = 50 if quick else 2_000
     rows = transitions(number) + patches(number // 4) + wire_costs(number)
     rows += load_costs(number)
@@ -617,6 +619,11 @@ def main() -> None:
             print(
                 f"| {name} | {figure * 1e6:,.2f} µs | {floor_name} | {floor * 1e6:,.2f} µs | {figure / floor:.2f}x | {goal} | {verdict} |"
             )
+    if arguments.server:  # its own section: needs the server extra, runs a subprocess
+        import server_load
+
+        print()
+        print(server_load.report(quick=quick))
 
 
 if __name__ == "__main__":

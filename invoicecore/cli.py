@@ -19,6 +19,7 @@ from invoicecore._version import __version__
 from invoicecore.book import Book
 from invoicecore.errors import InvoiceError
 from invoicecore.replay import Replayer
+from invoicecore.server import options as serve_options
 from invoicecore.stores import open_store
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if arguments.command == "conformance":
         return _conformance(arguments)
+    if arguments.command == "serve":
+        return serve_options.run(arguments)
     parser.print_help(sys.stderr)
     return 2
 
@@ -382,8 +385,9 @@ def _parser() -> argparse.ArgumentParser:
         "--store",
         metavar="STORE",
         default=None,
-        help="where the book lives: memory (default, fresh) or sqlite:PATH "
-        "(created if missing, else continued: ids, clock, receipts, keys, expiries)",
+        help="where the book lives: memory (default, fresh), sqlite:PATH or a "
+        "postgresql://... URL (created if missing, else continued: ids, clock, receipts, "
+        "keys, expiries)",
     )
     replay.add_argument(
         "--format",
@@ -438,4 +442,5 @@ def _parser() -> argparse.ArgumentParser:
         "--docs", metavar="PAGE", help="with --generate: rewrite the page's coverage block"
     )
 
+    serve_options.add_parser(commands)
     return parser

@@ -83,12 +83,14 @@ EXCLUDED_MESSAGES: Final = frozenset(
         "NOT_PAYABLE_DELETED",
         "STORE_CONFLICT",
         "STORE_CORRUPT",
+        "STORE_UNAVAILABLE",
     }
 )
 """Messages no replay line can trigger: the library's own (embedders, stores, tables).
 
-A store's conflict and corruption (``STORE_CONFLICT``, ``STORE_CORRUPT``) are
-never a client's 400; the in-memory replay has neither.
+A store's conflict, corruption and absence (``STORE_CONFLICT``,
+``STORE_CORRUPT``, ``STORE_UNAVAILABLE``) are never a client's 400; the
+in-memory replay has none of them.
 
 ``AT_BEFORE_LAST_CHANGE`` and ``NOT_DUE_FOR_EXPIRY`` guard library calls; the
 replay refuses a clock that goes back first, and expires invoices itself. The
@@ -969,6 +971,17 @@ def _update(b: _Builder) -> None:
 
 
 def _payments(b: _Builder) -> None:
+    b.add(
+        "payments",
+        "captured-on-another-invoice",
+        "a payment id is captured once in the whole book",
+        [
+            _issued(),
+            _issued(at=T0 + 1),
+            _pay(T0 + 2, 400),
+            _pay(T0 + 3, 400, inv="inv_00000000000002"),
+        ],
+    )
     b.add("payments", "full", "a full payment", [_issued(), _pay(T0 + 1, 1000)])
     b.add(
         "payments",

@@ -69,6 +69,7 @@ __all__ = [
     "STORED_ENTITY_CORRUPT",
     "STORE_CONFLICT",
     "STORE_CORRUPT",
+    "STORE_UNAVAILABLE",
     "TABLE_INCOMPLETE",
     "TAXES_EXCEED_GROSS",
     "TOO_MANY_ELEMENTS",
@@ -317,6 +318,12 @@ STORE_CONFLICT: Final = _message(
 STORE_CORRUPT: Final = _message(
     "STORE_CORRUPT",
     "The store holds data this library cannot read ({detail}).",
+    StoreError,
+    "invoicecore",
+)
+STORE_UNAVAILABLE: Final = _message(
+    "STORE_UNAVAILABLE",
+    "The store cannot be reached ({detail}).",
     StoreError,
     "invoicecore",
 )

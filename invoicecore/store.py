@@ -122,6 +122,14 @@ class Transaction(Protocol):
         """The id of the invoice created with this ``idempotency_key``."""
         ...
 
+    def payment_holder(self, payment_id: str) -> str | None:
+        """The id of the invoice that captured ``payment_id``, ever (``None``: never seen)."""
+        ...
+
+    def record_payment(self, payment_id: str, invoice_id: str) -> None:
+        """Remember a captured payment id (``ConflictError`` if another call took it)."""
+        ...
+
     def due(self, at: int) -> Sequence[str]:
         """Ids of the issued invoices with ``expire_by <= at``, by ``expire_by`` then age."""
         ...

@@ -19,10 +19,17 @@ from invoicecore.book import Book
 from invoicecore.store import Store
 from invoicecore.stores.memory import MemoryStore
 from invoicecore.stores.sqlite import SQLiteStore
+from tests import postgres_cluster as pg
+from tests.postgres_cluster import (  # the session fixture; one summary line when missing
+    postgres_cluster,  # noqa: F401
+    pytest_collection_modifyitems,  # noqa: F401
+    pytest_terminal_summary,  # noqa: F401
+)
 
 STORES: dict[str, Callable[[Path], Store]] = {
     "memory": lambda _folder: MemoryStore(),
     "sqlite": lambda folder: SQLiteStore(folder / "book.sqlite3"),
+    "postgres": lambda _folder: pg.CURRENT[0].new_store(),
 }
 """One line per store: the name and how to open a fresh one in an empty folder."""
 
@@ -34,13 +41,19 @@ NewBook = Callable[..., Book]
 def new_store(request: pytest.FixtureRequest) -> Iterator[NewStore]:
     """A factory of fresh, empty stores of one kind; all are closed after the test.
 
-    Each call gives a new store (for Hypothesis tests, one per example).
+    Each call gives a new store (for Hypothesis tests, one per example); a
+    PostgreSQL one closes the ones made before it (one connection per test).
     """
+    if request.param == "postgres":  # a throwaway server for the session, or one skip line
+        pg.CURRENT[:] = [request.getfixturevalue("postgres_cluster")]
     opened: list[Store] = []
     numbers = itertools.count()
     with tempfile.TemporaryDirectory() as folder:
 
         def make() -> Store:
+            if request.param == "postgres":  # one connection at a time: a test uses one store
+                while opened:
+                    opened.pop().close()
             path = Path(folder, str(next(numbers)))
             path.mkdir()
             store = STORES[request.param](path)

@@ -139,6 +139,7 @@ def test_library_only_messages_are_marked_as_such() -> None:
         "EVENT_UNKNOWN",
         "STORE_CONFLICT",
         "STORE_CORRUPT",
+        "STORE_UNAVAILABLE",
     }
 
 

@@ -31,7 +31,12 @@ BANNED_MODULES = {
     "threading",
 }
 BANNED_CALLS = {"open", "print", "input", "exec", "eval", "compile", "__import__", "breakpoint"}
-CORE = sorted(path for path in PACKAGE.rglob("*.py") if path.name not in EDGE)
+EDGE_PACKAGES = {"server"}  # the HTTP server (issue #16) is an edge, as a whole package
+CORE = sorted(
+    path
+    for path in PACKAGE.rglob("*.py")
+    if path.name not in EDGE and path.relative_to(PACKAGE).parts[0] not in EDGE_PACKAGES
+)
 
 
 def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:

@@ -372,3 +372,25 @@ def test_the_examples_replay_the_same_over_every_store(new_book: NewBook, name: 
     expected = (examples / f"{name}.expected.jsonl").read_text(encoding="utf-8").splitlines()
 
     assert list(replay(script, book=new_book())) == expected
+
+
+def test_a_payment_id_is_counted_once_in_the_whole_book(new_book: NewBook) -> None:
+    book = new_book()
+    body = {
+        "line_items": [{"name": "Book", "amount": 1000}],
+        "customer": {"name": "Asha"},
+        "partial_payment": True,
+    }
+    for _ in range(2):
+        _handle(book, T, "POST", "/v1/invoices", body=body)
+    payment = {"amount": 100, "payment_id": "pay_1"}
+    first = _handle(book, T + 1, "POST", "/sim/invoices/inv_00000000000001/payments", body=payment)
+
+    again = _handle(book, T + 2, "POST", "/sim/invoices/inv_00000000000002/payments", body=payment)
+
+    assert first[0] == 200
+    assert (again[0], again[1]["error"]["description"]) == (
+        400,
+        "The payment id has already been captured.",
+    )
+    assert book.get("inv_00000000000002").amount_paid == 0

@@ -137,16 +137,13 @@ def test_update_payloads_are_valid_for_the_invoice_status(data: st.DataObject) -
 
 
 @given(call_scripts())
-def test_call_scripts_start_with_a_create_and_the_clock_never_goes_back(script: list[str]) -> None:
+def test_every_line_of_a_drawn_script_gets_one_protocol_answer(script: list[str]) -> None:
     answers = [json.loads(line) for line in replay(script)]
-    first = json.loads(script[0])
-    clocks = [json.loads(line)["at"] for line in script if line.startswith('{"at"')]
 
-    assert (first["method"], first["path"]) == ("POST", "/v1/invoices")
-    assert clocks == sorted(clocks)
     assert len(answers) == len(script)
     assert all(answer["status"] in (200, 400, 404) for answer in answers)
-    assert "The at may not be before" not in json.dumps(answers)
+    # The book's clock guards the invoices' own: the pure refusal never shows.
+    assert "The at may not be before the invoice" not in json.dumps(answers)
 
 
 def test_from_type_works_through_the_entry_point_alone() -> None:

@@ -131,7 +131,7 @@ def test_all_lists_exactly_the_public_names_defined_here(module: ModuleType) -> 
         and (inspect.isclass(value) or inspect.isfunction(value))
     }
 
-    assert listed, f"{module.__name__} has no __all__"
+    assert hasattr(module, "__all__"), f"{module.__name__} has no __all__"
     assert len(listed) == len(set(listed))
     assert [name for name in listed if not hasattr(module, name)] == []
     assert sorted(defined - set(listed)) == []

@@ -1,9 +1,8 @@
-"""The stores shipped with invoicecore, and the one way to name one: ``open_store(spec)``.
+"""The shipped stores (edges): in memory, SQLite, PostgreSQL; ``open_store`` names them.
 
-Stores are edges: they do I/O, and nothing in the core imports them. A spec
-is ``memory`` (or ``None``) for a fresh in-memory book, or ``sqlite:PATH`` for
-a book kept in a SQLite file (created when missing, else continued). The
-command line's ``--store`` and the server's take the same specs.
+One parser of store names for every command that takes ``--store`` (``replay``,
+``serve``): ``memory``, ``sqlite:PATH``, or a ``postgresql://`` (or
+``postgres://``) URL.
 """
 
 from __future__ import annotations
@@ -16,16 +15,28 @@ if TYPE_CHECKING:
 __all__ = ["open_store"]
 
 
-def open_store(spec: str | None) -> Store:
-    """The store a spec names; ``ValueError`` (one line) for a spec no store takes."""
-    if spec is None or spec == "memory":
-        from invoicecore.stores.memory import MemoryStore  # noqa: PLC0415 - only when named
+def open_store(name: str | None) -> Store:
+    """The store a ``--store`` value names; ``ValueError`` for a name that is none of them.
+
+    ``None`` or ``memory``: a fresh in-memory book; ``sqlite:PATH``: the book
+    kept in that file (created if missing); ``postgresql://...``: the book kept
+    in that database (the ``postgres`` extra; its tables created if missing).
+    """
+    if name is None or name == "memory":
+        from invoicecore.stores.memory import MemoryStore  # noqa: PLC0415
 
         return MemoryStore()
-    kind, _, where = spec.partition(":")
+    kind, _, where = name.partition(":")
     if kind == "sqlite" and where:
-        from invoicecore.stores.sqlite import SQLiteStore  # noqa: PLC0415 - only when named
+        from invoicecore.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
         return SQLiteStore(where)
-    message = "expected memory or sqlite:PATH"
+    if name.startswith(("postgresql://", "postgres://")):
+        try:
+            from invoicecore.stores.postgres import PostgresStore  # noqa: PLC0415 - an extra
+        except ImportError:
+            message = "the PostgreSQL store needs psycopg: pip install 'invoicecore[postgres]'"
+            raise ValueError(message) from None
+        return PostgresStore(name)
+    message = "expected memory, sqlite:PATH or a postgresql:// URL"
     raise ValueError(message)

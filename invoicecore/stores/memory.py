@@ -43,6 +43,7 @@ class MemoryStore:
         self._indexes: dict[str, dict[str, list[int]]] = {key: {} for key in _KEYS}
         self._holders: dict[str, str] = {}
         self._keys: dict[str, str] = {}
+        self._payments: dict[str, str] = {}
         self._expiry: list[tuple[int, int, str]] = []
         self._customers: dict[str, Customer] = {}
         self._items: dict[str, Item] = {}
@@ -118,6 +119,18 @@ class MemoryStore:
 
     def idempotent(self, key: str) -> str | None:
         return self._keys.get(key)
+
+    def payment_holder(self, payment_id: str) -> str | None:
+        return self._payments.get(payment_id)
+
+    def record_payment(self, payment_id: str, invoice_id: str) -> None:
+        if payment_id in self._payments:
+            raise conflict(f"payment id {payment_id} is taken")
+        self._payments[payment_id] = invoice_id
+        self._log.append(lambda: self._forget_payment(payment_id))
+
+    def _forget_payment(self, payment_id: str) -> None:
+        self._payments.pop(payment_id, None)
 
     def due(self, at: int) -> Sequence[str]:
         end = bisect.bisect_right(self._expiry, (at, len(self._id_by_seq), ""))

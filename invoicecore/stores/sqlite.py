@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from invoicecore import errors, wire
 from invoicecore.entities import INVOICE_TYPE, Customer, Item, Status
-from invoicecore.store import STORE_CORRUPT, Versioned, conflict
+from invoicecore.store import HOLDS_RECEIPT, STORE_CORRUPT, Versioned, conflict
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -32,10 +32,11 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 """The schema this version of the library writes; older files are migrated on open."""
 
-_HOLDING: Final = "('draft', 'issued', 'partially_paid', 'paid')"
+_HOLDING: Final = "(" + ", ".join(sorted(f"'{status}'" for status in HOLDS_RECEIPT)) + ")"
+"""The statuses that hold a receipt, read off the status table (``store.HOLDS_RECEIPT``)."""
 _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     (  # version 1
         "CREATE TABLE book (id INTEGER PRIMARY KEY CHECK (id = 1), clock INTEGER)",
@@ -81,6 +82,9 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         ),
         "CREATE TABLE customers (id TEXT PRIMARY KEY, entity TEXT NOT NULL) WITHOUT ROWID",
         "CREATE TABLE items (id TEXT PRIMARY KEY, entity TEXT NOT NULL) WITHOUT ROWID",
+    ),
+    (  # version 2: every captured payment id, so none is counted twice (decisions, second set)
+        "CREATE TABLE payments (id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL) WITHOUT ROWID",
     ),
 )
 _CACHE_SIZE: Final = 4096
@@ -228,6 +232,20 @@ class SQLiteStore:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def payment_holder(self, payment_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT invoice_id FROM payments WHERE id = ?", (payment_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def record_payment(self, payment_id: str, invoice_id: str) -> None:
+        try:
+            self._db.execute(
+                "INSERT INTO payments (id, invoice_id) VALUES (?, ?)", (payment_id, invoice_id)
+            )
+        except sqlite3.IntegrityError as error:
+            raise conflict(f"payment id {payment_id} is taken") from error
+
     def idempotent(self, key: str) -> str | None:
         row = self._db.execute(
             "SELECT id FROM invoices WHERE idempotency_key = ?", (key,)
@@ -336,7 +354,7 @@ class SQLiteStore:
             invoice.payment_id,
             invoice.idempotency_key,
             expire_by,
-            json.dumps(wire.render_invoice(invoice), ensure_ascii=False),
+            json.dumps(wire.render_invoice(invoice)),  # ASCII: a lone surrogate survives
         )
 
     def _load(self, invoice_id: str, entity: str) -> Invoice:

@@ -72,6 +72,17 @@ UNREACHABLE_CODES: Final = frozenset(
         "ITEM_WRONG_TYPE",  # POST /v1/items makes items of type invoice only
         "NOT_DUE_FOR_EXPIRY",  # no endpoint expires an invoice; the sweep only expires due ones
         "NOT_PAYABLE_DELETED",  # a deleted invoice is not found: ID_DOES_NOT_EXIST comes first
+        "AT_BEFORE_LAST_CHANGE",  # the book's clock (CLOCK_WENT_BACK) answers first
+        "INVARIANT_VIOLATION",  # the entities refuse first; only check_invariants raises it
+        "MESSAGE_PARAMETER_MISSING",  # a library bug, never an answer
+        "TABLE_INCOMPLETE",  # raised at import only
+        "EMBEDDER_ARGUMENT_MISSING",  # the book always passes its ids
+        "EMBEDDER_ID_COLLISION",  # the book's id source never repeats
+        "EVENT_UNKNOWN",  # reading a stored event, not a request
+        "STORED_ENTITY_CORRUPT",  # reading a stored row, not a request
+        "STORE_CONFLICT",  # two writers at once; a replay has one
+        "STORE_CORRUPT",  # a store file that is not this library's
+        "STORE_UNAVAILABLE",  # a database that cannot be reached
     }
 )
 """Error codes no replay line can produce, each with the reason; the reach test allows them."""
