@@ -400,3 +400,9 @@ def test_the_reference_passes_every_case() -> None:
     assert code == 0, text[:2000]
     assert last.endswith(" passed, 0 failed, 0 skipped")
     assert int(last.split()[0]) >= 1000
+
+
+def test_the_excluded_messages_are_the_fuzzers_unreachable_codes() -> None:
+    from invoicecore.testing.scripts import UNREACHABLE_CODES
+
+    assert conformance.EXCLUDED_MESSAGES == UNREACHABLE_CODES
