@@ -82,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _replay(
             arguments.script, format=arguments.format, colour=arguments.color, store=arguments.store
         )
+    if arguments.command == "conformance":
+        return _conformance(arguments)
     if arguments.command == "serve":
         return serve_options.run(arguments)
     parser.print_help(sys.stderr)
@@ -278,6 +280,28 @@ def _fuzz(argv: Sequence[str]) -> int:
     return 1
 
 
+def _conformance(arguments: argparse.Namespace) -> int:
+    """Write the vectors (``--generate``) or run a port on them (``--impl``)."""
+    from invoicecore import conformance_run  # noqa: PLC0415 - only this command needs it
+
+    if arguments.generate is not None:
+        docs = None if arguments.docs is None else Path(arguments.docs)
+        count = conformance_run.generate(Path(arguments.generate), docs)
+        sys.stdout.write(f"{count} cases written to {arguments.generate}\n")
+        return 0
+    if arguments.impl is None:
+        _say("invoicecore conformance: give --impl COMMAND (or --generate DIR)")
+        return 2
+    return conformance_run.run(
+        arguments.impl,
+        vectors=Path(arguments.vectors),
+        tags=[tag for tag in arguments.tags.split(",") if tag],
+        skip_tags=[tag for tag in arguments.skip_tags.split(",") if tag],
+        format=arguments.format,
+        persistent=arguments.persistent,
+    )
+
+
 def _fuzz_problem(arguments: argparse.Namespace, tags: Sequence[str]) -> str | None:
     if arguments.examples < 1:
         return f"--examples must be at least 1, got {arguments.examples}"
@@ -390,5 +414,33 @@ def _parser() -> argparse.ArgumentParser:
             "(docs/ports.md).",
         )
     )
+    conformance = commands.add_parser(
+        "conformance",
+        help="run a port on the conformance vectors (or write them)",
+        description="Run every case of the conformance vectors through COMMAND (a program "
+        "that speaks the replay protocol) and print each failure and a closing line "
+        "'N passed, N failed, N skipped'; exit 0, 1 when some failed, 2 when the port "
+        "could not be run (docs/conformance.md).",
+    )
+    conformance.add_argument("--impl", metavar="COMMAND", help="the port's command")
+    conformance.add_argument(
+        "--vectors",
+        default="conformance",
+        metavar="DIR",
+        help="the vector files (default: conformance)",
+    )
+    conformance.add_argument("--tags", default="", metavar="T,...", help="run only these tags")
+    conformance.add_argument("--skip-tags", default="", metavar="T,...", help="skip these tags")
+    conformance.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    conformance.add_argument(
+        "--persistent", action="store_true", help="one port process, the reset line between cases"
+    )
+    conformance.add_argument(
+        "--generate", metavar="DIR", help="write the vectors from the reference"
+    )
+    conformance.add_argument(
+        "--docs", metavar="PAGE", help="with --generate: rewrite the page's coverage block"
+    )
+
     serve_options.add_parser(commands)
     return parser
