@@ -309,16 +309,19 @@ def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:  # noqa
         handlers = {key: h for key, h in handlers.items() if key in accepted}
     defaults = table.defaults
     prepare = table.prepare
+    renamed = tuple(table.aliases)
     build = table.build
     get = handlers.get
+    first = tuple(pres)
+    last = tuple(posts)
 
     def fast_run(body: Any, ctx: Context) -> Any:  # noqa: ANN401
         if type(body) is not dict:
             return BAIL
-        if prepare is not None:
+        if prepare is not None and (not renamed or any(key in body for key in renamed)):
             body = prepare(body)
         out = dict(defaults)
-        for pre in pres:
+        for pre in first:
             if not pre(body, out, ctx):
                 return BAIL
         allowed = ctx.accepted if dynamic else None
@@ -328,7 +331,7 @@ def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:  # noqa
                 return BAIL
             if allowed is not None and key not in allowed:
                 return BAIL
-        for post in posts:
+        for post in last:
             if not post(body, out, ctx):
                 return BAIL
         return build(out)
@@ -491,7 +494,10 @@ def required_without(name: str, other: str, message: Message) -> Rule:
             raise message.error(field=prefix + name)
 
     def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
-        return not (body.get(other) is None and is_missing(body.get(name)))
+        value = body.get(name)
+        if type(value) is int or (type(value) is str and value.strip(_PHP_WHITESPACE)):
+            return True
+        return not (body.get(other) is None and is_missing(value))
 
     return Rule(
         fast=(Fast("post", guard=fast),),
