@@ -214,10 +214,10 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
     import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
 
     plan: list[tuple[str, object, Callable[[], object] | None]] = []
-    for field in attrs.fields(cls):  # type: ignore[misc]
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
         default = field.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            plan.append((field.name, attrs.NOTHING, default.factory))  # type: ignore[attr-defined]
+            plan.append((field.name, attrs.NOTHING, default.factory))
         else:
             plan.append((field.name, default, None))
     new = object.__new__
