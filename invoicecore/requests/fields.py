@@ -149,7 +149,7 @@ class Rule:
     """The body key whose presence runs the check; ``None``: the check always runs."""
     default_value: object = attrs.field(default=NO_DEFAULT, eq=False, repr=False)
     """What the typed value is when the key is absent (``NO_DEFAULT``: nothing)."""
-    fast: tuple[Fast, ...] | None = attrs.field(default=None, eq=False, repr=False)
+    fast: tuple[_Fast, ...] | None = attrs.field(default=None, eq=False, repr=False)
     """The row's fast form (see ``run``); ``None``: the table has no fast path."""
 
     def to_json(self) -> dict[str, Any]:
@@ -261,7 +261,7 @@ Guard = Callable[[Mapping[str, Any], dict[str, Any], "Context"], bool]
 
 
 @attrs.frozen
-class Fast:
+class _Fast:
     """One part of a row's fast form: ``role`` is ``key``, ``pre``, ``post`` or ``accept``."""
 
     role: str
@@ -358,8 +358,8 @@ def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
     return dict(value)
 
 
-def _key(name: str, handler: Handler) -> tuple[Fast, ...]:
-    return (Fast("key", key=name, handler=handler),)
+def _key(name: str, handler: Handler) -> tuple[_Fast, ...]:
+    return (_Fast("key", key=name, handler=handler),)
 
 
 # ---------------------------------------------------------------------------
@@ -402,7 +402,7 @@ def extra_keys(
         name="*",
         key=None,
         kind="extra_keys",
-        fast=(Fast("accept", accepted=keys),),
+        fast=(_Fast("accept", accepted=keys),),
         limits={
             "accepted": list(accepted) if accepted is not None else "the status's keys",
             "listed_at_most": limits.MAX_EXTRA_KEYS_LISTED,
@@ -458,7 +458,7 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
         name=f"{first} + {second}",
         key=first,
         kind="exclusive",
-        fast=(Fast("post", guard=fast),),
+        fast=(_Fast("post", guard=fast),),
         errors=(_error(message, field),),
         note=f"Cross-field: `{first}` and `{second}` may not both be sent (whatever their values).",
         check=check,
@@ -479,7 +479,7 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
         name=f"{first} + {second}",
         key=first,
         kind="exclusive",
-        fast=(Fast("post", guard=fast),),
+        fast=(_Fast("post", guard=fast),),
         errors=(_error(message, field),),
         note=f"Cross-field, after both rows: `{first}` and `{second}` may not both be non-null.",
         check=check,
@@ -500,7 +500,7 @@ def required_without(name: str, other: str, message: Message) -> Rule:
         return not (body.get(other) is None and is_missing(value))
 
     return Rule(
-        fast=(Fast("post", guard=fast),),
+        fast=(_Fast("post", guard=fast),),
         name=name,
         key=None,
         kind="required_without",
@@ -541,7 +541,7 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
         return not any(is_missing(body.get(name)) for name in names)
 
     return Rule(
-        fast=(Fast("post", guard=fast),),
+        fast=(_Fast("post", guard=fast),),
         name=" + ".join(names),
         key=None,
         kind="required",
@@ -711,7 +711,7 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
         return True
 
     return Rule(
-        fast=(Fast("pre", guard=fast), *_key(name, _ok)),
+        fast=(_Fast("pre", guard=fast), *_key(name, _ok)),
         name=name,
         key=None,
         kind="currency",
@@ -878,7 +878,7 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
     return Rule(
         name=name,
         kind="integer",
-        fast=(Fast("pre", guard=absent), *_key(name, fast)) if default_at else _key(name, fast),
+        fast=(_Fast("pre", guard=absent), *_key(name, fast)) if default_at else _key(name, fast),
         key=None if default_at else name,
         default_value=NO_DEFAULT if default is None else default,
         nullable=nullable,
