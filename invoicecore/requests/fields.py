@@ -309,21 +309,22 @@ def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:  # noqa
         handlers = {key: h for key, h in handlers.items() if key in accepted}
     defaults = table.defaults
     prepare = table.prepare
-    renamed = tuple(table.aliases)
+    renamed = frozenset(table.aliases)
     build = table.build
     get = handlers.get
     first = tuple(pres)
     last = tuple(posts)
 
-    def fast_run(body: Any, ctx: Context) -> Any:  # noqa: ANN401
+    def fast_run(body: Any, ctx: Context) -> Any:  # noqa: ANN401, C901 - one loop, its exits
         if type(body) is not dict:
             return BAIL
-        if prepare is not None and (not renamed or any(key in body for key in renamed)):
+        if prepare is not None and (not renamed or not renamed.isdisjoint(body)):
             body = prepare(body)
         out = dict(defaults)
-        for pre in first:
-            if not pre(body, out, ctx):
-                return BAIL
+        if first:
+            for pre in first:
+                if not pre(body, out, ctx):
+                    return BAIL
         allowed = ctx.accepted if dynamic else None
         for key, value in body.items():
             handler = get(key)
