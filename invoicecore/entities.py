@@ -124,6 +124,14 @@ class Notes(Mapping[str, NoteValue]):
         object.__setattr__(self, "_items", MappingProxyType(data))
         object.__setattr__(self, "_key", tuple((k, type(x), x) for k, x in data.items()))
 
+    @classmethod
+    def _trusted(cls, data: dict[str, NoteValue]) -> Notes:
+        """Notes from a fresh dict already held to every rule above (the request parser's)."""
+        notes = object.__new__(cls)
+        object.__setattr__(notes, "_items", MappingProxyType(data))
+        object.__setattr__(notes, "_key", tuple((k, type(x), x) for k, x in data.items()))
+        return notes
+
     def __getitem__(self, key: str) -> NoteValue:
         return self._items[key]
 

@@ -31,7 +31,7 @@ from invoicecore.entities import (
     Order,
     Status,
 )
-from invoicecore.invariants import check_invariants
+from invoicecore.invariants import _check_just_built
 
 __all__ = [
     "ADDRESS_KEYS",
@@ -416,7 +416,7 @@ def load_invoice(entity: object) -> Invoice:
         idempotency_key=data["idempotency_key"],
     )
     _check_invoice_derived(invoice, data, customer_data, line_data)
-    check_invariants(invoice)
+    _check_just_built(invoice)
     return invoice
 
 

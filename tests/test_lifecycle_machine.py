@@ -152,7 +152,11 @@ class Lifecycle(RuleBasedStateMachine):
         except InvoiceError as error:
             # Time, expiry and status: the row's guard before its preconditions.
             refusal = table.check(Situation(invoice=before, at=at), preconditions=False)
-            if refusal is not None:
+            if refusal is not None and not (
+                # An update's body is parsed first, for the status the book would hold:
+                # a key that status refuses answers before the guard (as in the book).
+                operation is Operation.UPDATE and error.code == "EXTRA_FIELDS"
+            ):
                 assert error == refusal
             else:
                 assert error.code in STATE_ERRORS[operation], error

@@ -437,3 +437,81 @@ def _imports(module: str) -> set[str]:
 def test_limits_is_a_leaf() -> None:
     assert _imports("limits") <= {"_validators", "errors"}
     assert _imports("commands") <= {"_validators", "errors", "limits", "entities", "amounts"}
+
+
+# -- the fast path (#12): it gives what the rows give, or leaves the body to them ------------
+
+_ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-2, max_value=2),
+    st.integers(min_value=99, max_value=10**12 + 1),
+    st.sampled_from(["", " ", "0", "1", "INR", "USD", "XYZ", "in", "India", "percentage", "x"]),
+    st.text(max_size=3),
+    st.just([]),
+    st.just({}),
+    st.floats(allow_nan=True),
+)
+_LINE = st.dictionaries(
+    st.sampled_from([*requests.LINE_ITEM_KEYS, "unit_amount", "colour"]),
+    _ODD_VALUES,
+    max_size=5,
+) | st.fixed_dictionaries(
+    {"name": st.sampled_from(["Book", "", None]), "amount": st.sampled_from([100, 99, "1"])},
+    optional={
+        "currency": st.sampled_from(["INR", "USD", None]),
+        "quantity": st.sampled_from([1, 0, None]),
+        "taxes": st.just([{"name": "GST", "rate": 1800}]),
+    },
+)
+_BODY = st.fixed_dictionaries(
+    {},
+    optional={
+        "line_items": st.lists(_LINE, max_size=3),
+        "customer": st.dictionaries(
+            st.sampled_from([*requests.CUSTOMER_KEYS, "x"]), _ODD_VALUES, max_size=3
+        )
+        | st.just({"name": "Asha", "billing_address": {"country": "India", "id": "a"}}),
+        "notes": st.dictionaries(st.text(max_size=3), _ODD_VALUES, max_size=3) | _ODD_VALUES,
+        "currency": _ODD_VALUES,
+        "customer_id": _ODD_VALUES,
+        "draft": _ODD_VALUES,
+        "partial_payment": _ODD_VALUES,
+        "expire_by": st.sampled_from([T0, T0 + 900, T0 + 10_000, None, True]),
+        "date": _ODD_VALUES,
+        "receipt": _ODD_VALUES,
+        "invoice_number": _ODD_VALUES,
+        "sms_notify": _ODD_VALUES,
+        "type": st.sampled_from(["invoice", "link", None]),
+        "amount": _ODD_VALUES,
+    },
+)
+
+
+def _outcome(run: Any) -> object:
+    try:
+        return ("ok", run())
+    except InvoiceError as error:
+        return ("error", error.code, str(error), error.field)
+
+
+@given(_BODY, st.sampled_from([None, "INR", "USD"]))
+def test_the_fast_path_gives_what_the_rows_give(body: dict[str, Any], currency: Any) -> None:
+    tables = [
+        (requests.CREATE_RULES, fields.Context(at=T0)),
+        (requests.UPDATE_RULES, fields.Context(at=T0, currency=currency)),
+        (
+            requests.UPDATE_RULES,
+            fields.Context(
+                at=T0, accepted=frozenset(requests.update_keys(Status.ISSUED)), currency=currency
+            ),
+        ),
+        (requests.CUSTOMER_RULES, fields.Context()),
+    ]
+    for table, context in tables:
+        slow = fields.Context(
+            at=context.at, currency=context.currency, accepted=context.accepted, fast=False
+        )
+        assert _outcome(lambda t=table, c=context: fields.run(t, body, "", c)) == _outcome(
+            lambda t=table, c=slow: fields.run(t, body, "", c)
+        )

@@ -452,32 +452,40 @@ def _details_rows(*, create: bool) -> tuple[Rule, ...]:
     )
 
 
+_TRUSTED_DETAILS: Final = v.trusted_constructor(Details)
+_TRUSTED_CREATE: Final = v.trusted_constructor(CreateInvoice)
+
+
 def _create(out: dict[str, Any]) -> CreateInvoice:
+    # Every value below has passed the create table's rows, which state the
+    # validators' rules (and more): so the checked constructors' work is not redone.
     customer_id = out.get("customer_id")
     customer: CustomerRef | CustomerInput | None = (
         CustomerRef(id=customer_id) if customer_id is not None else out.get("customer")
     )
-    return CreateInvoice(
-        draft=out.get("draft", False),
+    get = out.get
+    result: CreateInvoice = _TRUSTED_CREATE(
+        draft=get("draft", False),
         currency=out["currency"],
-        details=Details(
-            receipt=out.get("receipt"),
-            description=out.get("description"),
-            terms=out.get("terms"),
-            comment=out.get("comment"),
+        details=_TRUSTED_DETAILS(
+            receipt=get("receipt"),
+            description=get("description"),
+            terms=get("terms"),
+            comment=get("comment"),
             notes=out["notes"],
-            date=out.get("date"),
-            expire_by=out.get("expire_by"),
+            date=get("date"),
+            expire_by=get("expire_by"),
             partial_payment=out["partial_payment"],
-            billing_start=out.get("billing_start"),
-            billing_end=out.get("billing_end"),
+            billing_start=get("billing_start"),
+            billing_end=get("billing_end"),
         ),
         sms_notify=out["sms_notify"],
         email_notify=out["email_notify"],
         customer=customer,
-        line_items=out.get("line_items", ()),
-        idempotency_key=out.get("idempotency_key"),
+        line_items=get("line_items", ()),
+        idempotency_key=get("idempotency_key"),
     )
+    return result
 
 
 CREATE_RULES: Final = _table(

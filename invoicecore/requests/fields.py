@@ -13,6 +13,7 @@ empty array or object are missing (``is_missing``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -21,7 +22,7 @@ import attrs
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
-from invoicecore.entities import Notes
+from invoicecore.entities import Notes, NoteValue
 from invoicecore.limits import refuse_extras
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def is_missing(value: object) -> bool:
 class Context:
     """What a run knows besides the body: the clock, the currency, the keys a status accepts."""
 
-    __slots__ = ("accepted", "at", "currency")
+    __slots__ = ("accepted", "at", "currency", "fast")
 
     def __init__(
         self,
@@ -93,10 +94,13 @@ class Context:
         at: int | None = None,
         currency: str | None = None,
         accepted: frozenset[str] | None = None,
+        fast: bool = True,
     ) -> None:
         self.at = at
         self.currency = currency
         self.accepted = accepted
+        self.fast = fast
+        """False: only the rows run (what tests compare the fast path with)."""
 
 
 def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
@@ -145,6 +149,8 @@ class Rule:
     """The body key whose presence runs the check; ``None``: the check always runs."""
     default_value: object = attrs.field(default=NO_DEFAULT, eq=False, repr=False)
     """What the typed value is when the key is absent (``NO_DEFAULT``: nothing)."""
+    fast: tuple[_Fast, ...] | None = attrs.field(default=None, eq=False, repr=False)
+    """The row's fast form (see ``run``); ``None``: the table has no fast path."""
 
     def to_json(self) -> dict[str, Any]:
         """The row as JSON: everything but the compiled check."""
@@ -180,6 +186,7 @@ class Table:
 
     steps: tuple[tuple[str | None, Check], ...] = attrs.field(init=False, eq=False, repr=False)
     defaults: Mapping[str, object] = attrs.field(init=False, eq=False, repr=False)
+    fast_run: Callable[[Any, Context], Any] | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Compiled once: the checks in order, each with the key that runs it, and
@@ -198,6 +205,7 @@ class Table:
                 if rule.default_value is not NO_DEFAULT
             },
         )
+        object.__setattr__(self, "fast_run", _compile_fast(self))
 
     def __iter__(self) -> Any:  # noqa: ANN401 - an iterator of Rule
         return iter(self.rules)
@@ -218,7 +226,18 @@ class Table:
 
 
 def run(table: Table, body: Mapping[str, Any], prefix: str, context: Context) -> Any:  # noqa: ANN401
-    """Check ``body`` against ``table``, row by row, and build the table's typed value."""
+    """Check ``body`` against ``table``, row by row, and build the table's typed value.
+
+    The fast path first: it walks only the body's keys and succeeds only when
+    every row would pass, giving the very value the rows give; on anything
+    unusual it gives up (``BAIL``) and the rows run in table order, so every
+    error, its message and which error comes first are the rows' own.
+    """
+    fast = table.fast_run
+    if fast is not None and context.fast:
+        result = fast(body, context)
+        if result is not BAIL:
+            return result
     out: dict[str, Any] = dict(table.defaults)
     if table.prepare is not None:
         body = table.prepare(body)
@@ -226,6 +245,122 @@ def run(table: Table, body: Mapping[str, Any], prefix: str, context: Context) ->
         if key is None or key in body:
             check(body, out, prefix, context)
     return table.build(out)
+
+
+# ---------------------------------------------------------------------------
+# The fast path: each row's success case, checked key by key
+# ---------------------------------------------------------------------------
+
+BAIL: Final = object()
+"""What a fast path returns when it cannot vouch for the body: the rows then run."""
+
+Handler = Callable[[Any, dict[str, Any], "Context"], bool]
+"""A row's fast check of a present key: writes the typed value, or returns False (bail)."""
+Guard = Callable[[Mapping[str, Any], dict[str, Any], "Context"], bool]
+"""A row's fast check of the whole body, before (``pre``) or after (``post``) the keys."""
+
+
+@attrs.frozen
+class _Fast:
+    """One part of a row's fast form: ``role`` is ``key``, ``pre``, ``post`` or ``accept``."""
+
+    role: str
+    key: str | None = None
+    handler: Handler | None = None
+    guard: Guard | None = None
+    accepted: frozenset[str] | None = None
+
+
+def _ok(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
+    return True
+
+
+def _no(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
+    return False
+
+
+def _chain(first: Handler, second: Handler) -> Handler:
+    def both(value: object, out: dict[str, Any], ctx: Context) -> bool:
+        return first(value, out, ctx) and second(value, out, ctx)
+
+    return both
+
+
+def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:  # noqa: C901
+    """The table's fast path, or ``None`` when a row has no fast form."""
+    handlers: dict[str, Handler] = {}
+    pres: list[Guard] = []
+    posts: list[Guard] = []
+    accepted: frozenset[str] | None = None
+    dynamic = False
+    for rule in table.rules:
+        if rule.fast is None:
+            return None
+        for part in rule.fast:
+            if part.role == "accept":
+                dynamic = part.accepted is None
+                accepted = part.accepted
+            elif part.key is not None and part.handler is not None:
+                known = handlers.get(part.key)
+                handlers[part.key] = part.handler if known is None else _chain(known, part.handler)
+            elif part.guard is not None:
+                (pres if part.role == "pre" else posts).append(part.guard)
+    if accepted is not None:
+        handlers = {key: h for key, h in handlers.items() if key in accepted}
+    defaults = table.defaults
+    prepare = table.prepare
+    renamed = frozenset(table.aliases)
+    build = table.build
+    get = handlers.get
+    first = tuple(pres)
+    last = tuple(posts)
+
+    def fast_run(body: Any, ctx: Context) -> Any:  # noqa: ANN401, C901 - one loop, its exits
+        if type(body) is not dict:
+            return BAIL
+        if prepare is not None and (not renamed or not renamed.isdisjoint(body)):
+            body = prepare(body)
+        out = dict(defaults)
+        if first:
+            for pre in first:
+                if not pre(body, out, ctx):
+                    return BAIL
+        allowed = ctx.accepted if dynamic else None
+        for key, value in body.items():
+            handler = get(key)
+            if handler is None or not handler(value, out, ctx):
+                return BAIL
+            if allowed is not None and key not in allowed:
+                return BAIL
+        for post in last:
+            if not post(body, out, ctx):
+                return BAIL
+        return build(out)
+
+    return fast_run
+
+
+def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
+    """A copy of notes that pass ``limits.check_notes`` and ``Notes``'s own rule, else None."""
+    if len(value) > limits.MAX_NOTES:
+        return None
+    for key, note in value.items():
+        if type(key) is not str or len(key) > limits.MAX_NOTES_KEY_LENGTH:
+            return None
+        kind = type(note)
+        if kind is str:
+            if len(note) > limits.MAX_NOTES_VALUE_LENGTH:
+                return None
+        elif kind is float:
+            if not math.isfinite(note):
+                return None
+        elif not (kind is int or kind is bool or note is None):
+            return None
+    return dict(value)
+
+
+def _key(name: str, handler: Handler) -> tuple[_Fast, ...]:
+    return (_Fast("key", key=name, handler=handler),)
 
 
 # ---------------------------------------------------------------------------
@@ -268,6 +403,7 @@ def extra_keys(
         name="*",
         key=None,
         kind="extra_keys",
+        fast=(_Fast("accept", accepted=keys),),
         limits={
             "accepted": list(accepted) if accepted is not None else "the status's keys",
             "listed_at_most": limits.MAX_EXTRA_KEYS_LISTED,
@@ -302,6 +438,7 @@ def refused(name: str, message: Message, note: str = "") -> Rule:
         name=name,
         kind="refused",
         required="refused",
+        fast=_key(name, _no),
         errors=(_error(message, name),),
         note=note or "Refused whenever the key is present, whatever its value.",
         check=check,
@@ -315,10 +452,14 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
         if first in body and second in body:
             raise message.error(field=prefix + field)
 
+    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
+        return not (first in body and second in body)
+
     return Rule(
         name=f"{first} + {second}",
         key=first,
         kind="exclusive",
+        fast=(_Fast("post", guard=fast),),
         errors=(_error(message, field),),
         note=f"Cross-field: `{first}` and `{second}` may not both be sent (whatever their values).",
         check=check,
@@ -332,10 +473,14 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
         if out.get(first) is not None and out.get(second) is not None:
             raise message.error(field=prefix + field)
 
+    def fast(body: Mapping[str, Any], out: dict[str, Any], _ctx: Context) -> bool:
+        return first not in body or out.get(first) is None or out.get(second) is None
+
     return Rule(
         name=f"{first} + {second}",
         key=first,
         kind="exclusive",
+        fast=(_Fast("post", guard=fast),),
         errors=(_error(message, field),),
         note=f"Cross-field, after both rows: `{first}` and `{second}` may not both be non-null.",
         check=check,
@@ -349,7 +494,14 @@ def required_without(name: str, other: str, message: Message) -> Rule:
         if body.get(other) is None and is_missing(body.get(name)):
             raise message.error(field=prefix + name)
 
+    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
+        value = body.get(name)
+        if type(value) is int or (type(value) is str and value.strip(_PHP_WHITESPACE)):
+            return True
+        return not (body.get(other) is None and is_missing(value))
+
     return Rule(
+        fast=(_Fast("post", guard=fast),),
         name=name,
         key=None,
         kind="required_without",
@@ -370,6 +522,7 @@ def not_blank_if_sent(name: str, message: Message) -> Rule:
     return Rule(
         name=name,
         kind="required_if_sent",
+        fast=_key(name, lambda value, _out, _ctx: not is_missing(value)),
         required="if sent",
         errors=(_error(message, name),),
         note="Sent but missing (null, blank string, empty array) is refused.",
@@ -385,7 +538,11 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
             if is_missing(body.get(name)):
                 raise errors.REQUIRED.error(field=prefix + name, attribute=_label(name))
 
+    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
+        return not any(is_missing(body.get(name)) for name in names)
+
     return Rule(
+        fast=(_Fast("post", guard=fast),),
         name=" + ".join(names),
         key=None,
         kind="required",
@@ -409,9 +566,16 @@ def constant(name: str, value: str, *, nullable: bool, default: str | None) -> R
             raise errors.NOT_A_VALID_TYPE.error(field=prefix + name, type=v.echo(given))
         out[name] = given
 
+    def fast(given: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if (type(given) is str and given == value) or (nullable and given is None):
+            out[name] = given
+            return True
+        return False
+
     return Rule(
         name=name,
         kind="constant",
+        fast=_key(name, fast),
         default_value=default,
         nullable=nullable,
         limits={"equals": value},
@@ -439,9 +603,20 @@ def flag(name: str, *, default: bool | None) -> Rule:
         else:
             raise errors.MUST_BE_BOOLEAN.error(field=prefix + name, attribute=attribute)
 
+    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        kind = type(value)
+        if kind is bool:
+            out[name] = value
+        elif (kind is int or kind is str) and value in (0, 1, "0", "1"):
+            out[name] = value in (1, "1")
+        else:
+            return False
+        return True
+
     return Rule(
         name=name,
         kind="boolean",
+        fast=_key(name, fast),
         default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"accepts": [True, False, 1, 0, "1", "0"]},
@@ -465,9 +640,16 @@ def strict_boolean(name: str, *, default: bool | None) -> Rule:
             raise errors.MUST_BE_BOOLEAN.error(field=prefix + name, attribute=attribute)
         out[name] = value
 
+    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if type(value) is not bool:
+            return False
+        out[name] = value
+        return True
+
     return Rule(
         name=name,
         kind="boolean",
+        fast=_key(name, fast),
         default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"accepts": [True, False]},
@@ -491,9 +673,16 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
             raise errors.INVALID_SELECTION.error(field=prefix + name, attribute=attribute)
         out[name] = choices[value]
 
+    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if type(value) is not str or value not in choices:
+            return False
+        out[name] = choices[value]
+        return True
+
     return Rule(
         name=name,
         kind="selection",
+        fast=_key(name, fast),
         default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"one_of": list(choices)},
@@ -514,7 +703,16 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
         out[name] = code
         ctx.currency = code
 
+    def fast(body: Mapping[str, Any], out: dict[str, Any], ctx: Context) -> bool:
+        value = body.get(name, default)
+        found = amounts.CURRENCIES.get(value) if type(value) is str else None
+        if found is None:
+            return False
+        out[name] = ctx.currency = found.code
+        return True
+
     return Rule(
+        fast=(_Fast("pre", guard=fast), *_key(name, _ok)),
         name=name,
         key=None,
         kind="currency",
@@ -531,7 +729,7 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
     )
 
 
-def text(
+def text(  # noqa: C901 - the row's check and its fast form side by side
     name: str,
     *,
     max_length: int,
@@ -566,6 +764,19 @@ def text(
             _too_short_or_not_printable(value, prefix + name, attribute, min_length)
         out[name] = value
 
+    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if value is None:
+            if not nullable:
+                return False
+        elif (
+            type(value) is not str
+            or not min_length <= len(value) <= max_length
+            or (printable_ascii and not (value.isascii() and value.isprintable()))
+        ):
+            return False
+        out[name] = value
+        return True
+
     found = [
         _error(errors.MUST_BE, name, attribute=attribute, expected="a string"),
         _error(errors.MAX_LENGTH, name, attribute=attribute, maximum=max_length),
@@ -580,6 +791,7 @@ def text(
     return Rule(
         name=name,
         kind="string",
+        fast=None if default is not None else _key(name, fast),
         nullable=nullable,
         limits=bounds,
         default=default,
@@ -597,7 +809,7 @@ def _too_short_or_not_printable(value: str, field: str, attribute: str, minimum:
     raise errors.MUST_BE.error(field=field, attribute=attribute, expected=_PRINTABLE)
 
 
-def integer(
+def integer(  # noqa: C901 - the row's check and its fast form side by side
     name: str,
     *,
     minimum: int = 0,
@@ -633,6 +845,28 @@ def integer(
         ):
             raise errors.EXPIRE_BY_TOO_SOON.error(field=prefix + name)
 
+    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
+        if value is None:
+            if not nullable:
+                return False
+        elif (
+            type(value) is not int
+            or not minimum <= value <= maximum
+            or (
+                at_least_after_at is not None
+                and ctx.at is not None
+                and value < ctx.at + at_least_after_at
+            )
+        ):
+            return False
+        out[name] = value
+        return True
+
+    def absent(body: Mapping[str, Any], out: dict[str, Any], ctx: Context) -> bool:
+        if name not in body:
+            out[name] = ctx.at
+        return True
+
     bounds: dict[str, object] = {"minimum": minimum, "maximum": maximum}
     found = [
         _error(errors.MUST_BE, name, attribute=attribute, expected="an integer"),
@@ -645,6 +879,7 @@ def integer(
     return Rule(
         name=name,
         kind="integer",
+        fast=(_Fast("pre", guard=absent), *_key(name, fast)) if default_at else _key(name, fast),
         key=None if default_at else name,
         default_value=NO_DEFAULT if default is None else default,
         nullable=nullable,
@@ -672,9 +907,21 @@ def line_amount(name: str = "amount") -> Rule:
             limits.check_line_amount(amount, found, prefix + name)
         out[name] = amount
 
+    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
+        if value is not None:
+            if type(value) is not int or not 0 <= value <= limits.MAX_AMOUNT:
+                return False
+            if ctx.currency is not None:
+                found = amounts.CURRENCIES.get(ctx.currency)
+                if found is None or value < found.minimum_amount:
+                    return False
+        out[name] = value
+        return True
+
     return Rule(
         name=name,
         kind="amount",
+        fast=_key(name, fast),
         limits={"minimum": "the currency's minimum amount", "maximum": limits.MAX_AMOUNT},
         errors=(
             _error(errors.MUST_BE, name, attribute=attribute, expected="an integer"),
@@ -702,7 +949,16 @@ def same_currency(name: str = "currency") -> Rule:
         if value is not None and type(value) is not str:
             raise errors.CURRENCY_MISMATCH.error(field=prefix + name)
 
+    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
+        if value is not None and (
+            type(value) is not str or (ctx.currency is not None and value != ctx.currency)
+        ):
+            return False
+        out[name] = value
+        return True
+
     return Rule(
+        fast=_key(name, fast),
         name=name,
         kind="currency",
         limits={"equals": "the invoice's currency"},
@@ -724,9 +980,19 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
         checked = limits.check_notes(body[name], prefix + name)
         out[name] = Notes(checked)  # type: ignore[arg-type]
 
+    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if type(value) is not dict:
+            return False
+        checked = _fast_notes(value)
+        if checked is None:
+            return False
+        out[name] = Notes._trusted(checked)  # noqa: SLF001 - checked just above
+        return True
+
     return Rule(
         name=name,
         kind="notes",
+        fast=_key(name, fast),
         default_value=Notes() if default else NO_DEFAULT,
         nullable=False,
         limits={
@@ -776,9 +1042,16 @@ def reference(
             raise missing.error(field=missing_field if absolute else prefix + missing_field)
         out[name] = value
 
+    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if type(value) is not str and not (value is None and nullable):
+            return False
+        out[name] = value
+        return True
+
     return Rule(
         name=name,
         kind="reference",
+        fast=_key(name, fast),
         nullable=nullable,
         errors=(_error(missing, missing_field),),
         note=note or "Looked up when the request is applied (not a check of the request).",
@@ -800,16 +1073,23 @@ def string_value(name: str) -> Rule:
             )
         out[name] = value
 
+    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if value is not None and type(value) is not str:
+            return False
+        out[name] = value
+        return True
+
     return Rule(
         name=name,
         kind="string",
+        fast=_key(name, fast),
         errors=(_error(errors.MUST_BE, name, attribute=attribute, expected="a string"),),
         note="Looked up when the request is applied.",
         check=check,
     )
 
 
-def nested(
+def nested(  # noqa: C901 - the row's check and its fast form side by side
     name: str,
     table: Callable[[], Table],
     *,
@@ -835,9 +1115,27 @@ def nested(
             return
         out[name] = run(table(), value, prefix + name + ".", ctx)
 
+    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
+        if value is None:
+            if not nullable:
+                return False
+            out[name] = None
+            return True
+        if type(value) is not dict:
+            return False
+        if empty_is_absent and not value:
+            return True
+        inner = table().fast_run
+        result = BAIL if inner is None else inner(value, ctx)
+        if result is BAIL:
+            return False
+        out[name] = result
+        return True
+
     return Rule(
         name=name,
         kind="object",
+        fast=_key(name, fast),
         nullable=nullable,
         errors=(_error(errors.MUST_BE, name, attribute=label, expected="an object"),),
         table=table_name,
@@ -846,7 +1144,7 @@ def nested(
     )
 
 
-def array(
+def array(  # noqa: C901 - the row's check and its fast form side by side
     name: str,
     element: Callable[[Mapping[str, Any]], Table],
     *,
@@ -882,6 +1180,21 @@ def array(
             typed.append(run(element(item), item, where + ".", ctx))
         out[name] = tuple(typed)
 
+    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
+        if type(value) is not list or len(value) > maximum or (min_one and not value):
+            return False
+        typed = []
+        for item in value:
+            if type(item) is not dict:
+                return False
+            inner = element(item).fast_run
+            result = BAIL if inner is None else inner(item, ctx)
+            if result is BAIL:
+                return False
+            typed.append(result)
+        out[name] = tuple(typed)
+        return True
+
     found = [
         _error(errors.MUST_BE, name, attribute=label, expected="an array"),
         _error(too_many, name, attribute=label, maximum=maximum, limit=maximum),
@@ -894,6 +1207,7 @@ def array(
     return Rule(
         name=name,
         kind="array",
+        fast=_key(name, fast),
         limits={"max_items": maximum, **({"min_items": 1} if min_one else {})},
         errors=tuple(found),
         table=table_name,
@@ -915,7 +1229,14 @@ def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
             raise errors.INVALID_SELECTION.error(field=prefix + name, attribute=attribute)
         out[name] = value
 
+    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if type(value) is not str or value not in choices:
+            return False
+        out[name] = value
+        return True
+
     return Rule(
+        fast=_key(name, fast),
         name=name,
         kind="selection",
         default_value=default,
@@ -1015,7 +1336,7 @@ def ignored(name: str, note: str) -> Rule:
     def check(_body: Mapping[str, Any], _out: dict[str, Any], _prefix: str, _ctx: Context) -> None:
         return
 
-    return Rule(name=name, kind="ignored", note=note, check=check)
+    return Rule(name=name, kind="ignored", note=note, check=check, fast=_key(name, _ok))
 
 
 def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule:
@@ -1025,4 +1346,9 @@ def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule
         if out.get(name) is not None:
             out[name] = fn(out[name])
 
-    return Rule(name=name, kind=kind, note=note, check=check)
+    def fast(_value: object, out: dict[str, Any], _ctx: Context) -> bool:
+        if out.get(name) is not None:
+            out[name] = fn(out[name])
+        return True
+
+    return Rule(name=name, kind=kind, note=note, check=check, fast=_key(name, fast))
