@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import invoicecore
@@ -319,57 +316,3 @@ def test_a_message_missing_a_parameter_refuses_rather_than_show_its_placeholder(
         "The message OPERATION_NOT_ALLOWED was formatted without status."
     )
     assert invoicecore.round_half_away_from_zero(Fraction(3, 2)) == 2
-
-
-# -- every public function of every public core module, whatever its arguments ---------------
-
-_EDGES: Final = (
-    "invoicecore.cli",
-    "invoicecore.portrun",
-    "invoicecore.server",
-    "invoicecore.stores",
-)
-"""Edge modules (I/O, processes, servers) and the Hypothesis kit are tested by their own files."""
-
-
-def _core_functions() -> dict[str, tuple[Callable[..., Any], tuple[str, ...]]]:
-    found: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {}
-    for info in pkgutil.walk_packages(invoicecore.__path__, prefix="invoicecore."):
-        name = info.name
-        if name.startswith(_EDGES) or ".testing" in name or name.endswith("__main__"):
-            continue
-        if any(part.startswith("_") for part in name.split(".")):
-            continue
-        module = importlib.import_module(name)
-        for public in getattr(module, "__all__", ()):
-            value = getattr(module, public)
-            if inspect.isfunction(value) and value.__module__ == name:
-                parameters = tuple(inspect.signature(value).parameters)
-                found[f"{name.removeprefix('invoicecore.')}.{public}"] = (value, parameters)
-    return found
-
-
-CORE_FUNCTIONS: Final = _core_functions()
-
-
-@pytest.mark.parametrize("name", sorted(CORE_FUNCTIONS))
-@settings(max_examples=25)
-@given(data=st.data())
-def test_every_public_function_raises_only_documented_errors(
-    name: str, data: st.DataObject
-) -> None:
-    function, parameters = CORE_FUNCTIONS[name]
-    kwargs = {p: data.draw(ANYTHING, label=p) for p in parameters if p not in ("args", "kwargs")}
-
-    try:
-        function(**kwargs)
-    except InvoiceError as error:
-        assert error.description
-        assert error.code
-    # Anything else (TypeError, KeyError, AttributeError ...) propagates and fails the test.
-
-
-def test_the_generic_table_reaches_every_core_module() -> None:
-    modules = {name.split(".", 1)[0] for name in CORE_FUNCTIONS}
-
-    assert {"wire", "limits", "requests", "transitions", "amounts", "replay", "events"} <= modules
