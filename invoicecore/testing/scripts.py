@@ -412,6 +412,7 @@ class _Model:
     items: list[bool] = attrs.Factory(list)
     lines: int = 0
     payments: int = 0
+    captured: list[int] = attrs.field(factory=list)
     receipts: list[str] = attrs.Factory(list)
     keys: list[str] = attrs.Factory(list)
 
@@ -572,10 +573,14 @@ def _pay(choices: _Choices, model: _Model) -> dict[str, Any]:
     if invoice is not None and amount <= due:
         invoice.paid += amount
     if model.payments and choices.rarely(6):
-        payment = 1 + choices.pick(model.payments)  # a payment id already captured
+        picked = choices.pick(model.payments)
+        # A payment id already captured (when one was), else one already sent.
+        payment = model.captured[picked % len(model.captured)] if model.captured else 1 + picked
     else:
         model.payments += 1
         payment = model.payments
+        if invoice is not None and amount <= due:
+            model.captured.append(payment)
     body = {"amount": amount, "payment_id": f"pay_{payment:014d}"}
     return _call(model, "POST", f"/sim/invoices/{invoice_id}/payments", body=body)
 
