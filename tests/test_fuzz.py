@@ -83,7 +83,7 @@ def _drawn(examples: int, seed: int = 0, **options: object) -> list[list[str]]:
 
 @pytest.mark.slow
 def test_drawn_scripts_reach_every_endpoint_and_every_error_code() -> None:
-    scripts = _drawn(2000)
+    scripts = _drawn(4000)
 
     found = reach(scripts, [reference_output(script) for script in scripts])
 
