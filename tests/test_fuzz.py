@@ -83,14 +83,23 @@ def _drawn(examples: int, seed: int = 0, **options: object) -> list[list[str]]:
 
 @pytest.mark.slow
 def test_drawn_scripts_reach_every_endpoint_and_every_error_code() -> None:
-    scripts = _drawn(4000)
-
-    found = reach(scripts, [reference_output(script) for script in scripts])
-
+    # Hypothesis draws differ with the modules a process has loaded (it mines them
+    # for constants), so a code that takes several calls in a row (a captured
+    # payment id sent again) can miss one batch: up to three batches, seeds 0 to 2.
     codes = {message.code for message in errors.MESSAGES}
-    assert set(found.endpoints) == set(TAGS)
-    assert sorted(codes - UNREACHABLE_CODES - set(found.codes)) == []
-    assert "UNKNOWN" not in found.codes
+    endpoints: set[str] = set()
+    reached: set[str] = set()
+    for seed in range(3):
+        scripts = _drawn(4000, seed)
+        found = reach(scripts, [reference_output(script) for script in scripts])
+        endpoints |= set(found.endpoints)
+        reached |= set(found.codes)
+        if not codes - UNREACHABLE_CODES - reached:
+            break
+
+    assert endpoints == set(TAGS)
+    assert sorted(codes - UNREACHABLE_CODES - reached) == []
+    assert "UNKNOWN" not in reached
     assert codes >= UNREACHABLE_CODES
 
 

@@ -399,6 +399,7 @@ class _Invoice:
     total: int
     paid: int = 0
     draft: bool = False
+    partial: bool = True
     lines: list[str] = attrs.Factory(list)
 
 
@@ -423,6 +424,12 @@ class _Model:
         found = self.invoices[-1 - choices.pick(min(len(self.invoices), 3))]
         return f"inv_{found.number:014d}", found
 
+    def payable(self) -> list[_Invoice]:
+        """The latest invoices the model finds issued and not paid in full."""
+        return [
+            found for found in self.invoices[-6:] if not found.draft and found.paid < found.total
+        ]
+
     def line_id(self) -> str:
         self.lines += 1
         return f"li_{self.lines:014d}"
@@ -441,7 +448,12 @@ def _build(calls: Sequence[tuple[str, int, int]], *, invalid: bool, can_create: 
         # port has creates: most calls then meet an invoice.
         made = kind if model.invoices or not can_create or kind not in _ON_INVOICE else "create"
         fault = invalid and choices.pick(2) == 1
-        before = attrs.evolve(model, invoices=list(model.invoices), items=list(model.items))
+        before = attrs.evolve(
+            model,
+            invoices=list(model.invoices),
+            items=list(model.items),
+            captured=list(model.captured),
+        )
         line = _BUILDERS[made](choices, model)
         if fault:
             _spoil(line, made, choices, model)
@@ -451,6 +463,8 @@ def _build(calls: Sequence[tuple[str, int, int]], *, invalid: bool, can_create: 
                     before.customers,
                     before.items,
                 )
+            if made == "pay":  # a refused payment captured nothing
+                model.captured = before.captured
         lines.append(json.dumps(line))
     return lines
 
@@ -560,26 +574,38 @@ def _create(choices: _Choices, model: _Model) -> dict[str, Any]:  # noqa: C901 -
         if choices.rarely(7):
             body[name] = value  # noqa: PERF403 - one choice per key
     total = sum(line_total for _, line_total in elements)
-    invoice = _Invoice(number=len(model.invoices) + 1, total=total, draft=draft)
+    invoice = _Invoice(
+        number=len(model.invoices) + 1,
+        total=total,
+        draft=draft,
+        partial=body["partial_payment"],
+    )
     invoice.lines = [model.line_id() for _ in elements]
     model.invoices.append(invoice)
     return _call(model, "POST", "/v1/invoices", body=body)
 
 
 def _pay(choices: _Choices, model: _Model) -> dict[str, Any]:
+    open_ = model.payable()
+    if model.captured and open_ and choices.rarely(2):
+        # A payment id captured before, sent to an invoice the model finds
+        # payable: the book's ledger refuses it (PAYMENT_ID_CAPTURED).
+        payment = choices.one(model.captured)
+        invoice: _Invoice | None = choices.one(open_)
+        assert invoice is not None  # noqa: S101 - picked from the open ones
+        body = {"amount": max(1, invoice.total - invoice.paid), "payment_id": f"pay_{payment:014d}"}
+        path = f"/sim/invoices/inv_{invoice.number:014d}/payments"
+        return _call(model, "POST", path, body=body)
     invoice_id, invoice = model.invoice(choices)
     due = max(1, invoice.total - invoice.paid) if invoice else 1000
     amount = choices.one((max(1, due // 2), due, due + 1, 1, due * 10))
-    if invoice is not None and amount <= due:
-        invoice.paid += amount
     if model.payments and choices.rarely(6):
-        picked = choices.pick(model.payments)
-        # A payment id already captured (when one was), else one already sent.
-        payment = model.captured[picked % len(model.captured)] if model.captured else 1 + picked
+        payment = 1 + choices.pick(model.payments)  # a payment id already sent
     else:
         model.payments += 1
         payment = model.payments
-        if invoice is not None and amount <= due:
+        if invoice is not None and (amount == due or (invoice.partial and amount < due)):
+            invoice.paid += amount
             model.captured.append(payment)
     body = {"amount": amount, "payment_id": f"pay_{payment:014d}"}
     return _call(model, "POST", f"/sim/invoices/{invoice_id}/payments", body=body)
