@@ -1,0 +1,135 @@
+"""Every public function and class of every public core module, called with arbitrary
+arguments, raises nothing but the documented error types (#11).
+
+The table is built from each module's ``__all__``, so a new public name is covered
+the day it is added. The edges (I/O, processes, servers) are left to their own
+tests: calling them with arbitrary arguments would touch files, ports and
+processes.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import inspect
+import pkgutil
+from typing import TYPE_CHECKING, Any, Final
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import invoicecore
+from invoicecore.errors import InvoiceError
+from tests.test_robustness import ANYTHING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+EDGES: Final = (
+    "invoicecore.cli",
+    "invoicecore.conformance_run",
+    "invoicecore.portrun",
+    "invoicecore.server",
+    "invoicecore.stores",
+    "invoicecore.testing.fuzzing",
+)
+"""Modules that read files, start processes or serve: tested by their own files."""
+
+DOCUMENTED: Final = {
+    "invoicecore.testing": (InvoiceError, InvalidArgument),
+}
+"""The testing kit refuses bad arguments as Hypothesis does (InvalidArgument)."""
+
+
+def _private(module: str) -> bool:
+    return any(part.startswith("_") for part in module.split("."))
+
+
+def _is_callable_public(value: object, module: str) -> bool:
+    home = getattr(value, "__module__", None)
+    if home != module and not (isinstance(home, str) and _private(home)):
+        return False  # re-exported from a public module: covered there
+    if inspect.isfunction(value):
+        return True
+    if not inspect.isclass(value):
+        return False
+    if issubclass(value, (enum.Enum, BaseException)):
+        return False  # closed sets and the errors themselves
+    return not getattr(value, "_is_protocol", False)
+
+
+def _module_names() -> list[str]:
+    walked = pkgutil.walk_packages(invoicecore.__path__, prefix="invoicecore.")
+    return ["invoicecore", *(info.name for info in walked)]
+
+
+def _public_callables() -> dict[str, tuple[Callable[..., Any], tuple[str, ...], str]]:
+    found: dict[str, tuple[Callable[..., Any], tuple[str, ...], str]] = {}
+    for name in _module_names():
+        if name.startswith(EDGES) or name.endswith("__main__"):
+            continue
+        if _private(name):
+            continue
+        module = importlib.import_module(name)
+        for public in module.__all__:
+            value = getattr(module, public)
+            if not _is_callable_public(value, name):
+                continue
+            parameters = tuple(
+                parameter.name
+                for parameter in inspect.signature(value).parameters.values()
+                if parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+            )
+            if any(value is seen for seen, _, _ in found.values()):
+                continue  # defined in a private module, exported twice: covered once
+            found[f"{name.removeprefix('invoicecore.')}.{public}"] = (value, parameters, name)
+    return found
+
+
+PUBLIC: Final = _public_callables()
+"""name -> (the callable, its parameter names, the public module it is tested under)."""
+
+
+def _documented(module: str) -> tuple[type[BaseException], ...]:
+    for prefix, kinds in DOCUMENTED.items():
+        if module.startswith(prefix):
+            return kinds
+    return (InvoiceError,)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+@settings(max_examples=max(10, settings.default.max_examples // 4))  # dev 10, ci 50
+@given(data=st.data())
+def test_every_public_callable_raises_only_documented_errors(
+    name: str, data: st.DataObject
+) -> None:
+    function, parameters, module = PUBLIC[name]
+    kwargs = {parameter: data.draw(ANYTHING, label=parameter) for parameter in parameters}
+
+    try:
+        function(**kwargs)
+    except _documented(module) as error:
+        assert str(error)
+    # Anything else (TypeError, KeyError, AttributeError ...) propagates and fails.
+
+
+def test_the_table_reaches_every_public_core_module() -> None:
+    modules = {module for _, _, module in PUBLIC.values()}
+    walked = {
+        name
+        for name in _module_names()
+        if not name.startswith(EDGES) and not name.endswith("__main__") and not _private(name)
+    }
+    with_callables = {
+        name
+        for name in walked
+        if any(
+            _is_callable_public(getattr(importlib.import_module(name), public), name)
+            for public in importlib.import_module(name).__all__
+        )
+    }
+    assert modules == with_callables
+    assert {"invoicecore.wire", "invoicecore.limits", "invoicecore.replay"} <= modules
+    assert "book.Book" in PUBLIC
