@@ -99,6 +99,13 @@ def check_id(value: object, name: str) -> str:
     return value
 
 
+def check_field_name(field: object) -> str:
+    """A field path a check names in its error (``amount``, ``line_items[0].name``)."""
+    if type(field) is not str:
+        raise errors.MUST_BE.error(field="field", attribute="field", expected="a string")
+    return field
+
+
 def check_integer(value: object, name: str, *, minimum: int = 0, maximum: int = MAX_AMOUNT) -> int:
     """Return ``value`` if it is an ``int`` (never a ``bool``) within the bounds."""
     if type(value) is not int:

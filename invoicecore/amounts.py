@@ -33,7 +33,6 @@ __all__ = [
     "RateType",
     "Tax",
     "amount_due",
-    "compute_line_totals",
     "get_currency",
     "inclusive_taxable_exact",
     "invoice_totals",
@@ -225,11 +224,11 @@ def line_totals(line: Line) -> LineTotals:
         raise errors.MUST_BE_BOOLEAN.error(field="tax_inclusive", attribute="tax inclusive")
     if type(line_taxes) is not tuple or not all(isinstance(tax, Tax) for tax in line_taxes):
         raise errors.MUST_BE.error(field="taxes", attribute="taxes", expected="a tuple of Tax")
-    return compute_line_totals(line)
+    return _unchecked_line_totals(line)
 
 
-def compute_line_totals(line: Line) -> LineTotals:
-    """``line_totals`` without the argument check, for ``LineItem.totals``."""
+def _unchecked_line_totals(line: Line) -> LineTotals:
+    """``line_totals`` without the argument check, for ``LineItem.totals`` (not public)."""
     quantity = line.quantity
     gross = line.amount * quantity
     if not line.taxes:
@@ -306,11 +305,17 @@ def amount_due(amount: int | None, amount_paid: int | None) -> int | None:
     """``amount - amount_paid``; ``None`` while either is unknown (a draft has no order)."""
     if amount is None or amount_paid is None:
         return None
+    v.check_integer(amount, "amount")
+    v.check_integer(amount_paid, "amount_paid", maximum=amount)
     return amount - amount_paid
 
 
 def inclusive_taxable_exact(gross: int, quantity: int, taxes: Iterable[Tax]) -> Fraction:
     """``(gross - flat taxes) / (1 + percentage rates)``, before rounding."""
+    v.check_integer(gross, "gross", maximum=v.MAX_AMOUNT * v.MAX_QUANTITY)
+    v.check_integer(quantity, "quantity", minimum=1)
+    if type(taxes) is not tuple or not all(isinstance(tax, Tax) for tax in taxes):
+        raise errors.MUST_BE.error(field="taxes", attribute="taxes", expected="a tuple of Tax")
     flat = 0
     rates = Fraction(0)
     for tax in taxes:

@@ -12,6 +12,8 @@ import math
 from typing import TYPE_CHECKING, Final
 from xml.sax.saxutils import escape, quoteattr
 
+from invoicecore import _validators as v
+from invoicecore import errors
 from invoicecore.entities import Status
 from invoicecore.transitions import TERMINAL_STATUSES, TRANSITIONS, Rule
 
@@ -49,6 +51,7 @@ def _edges() -> dict[tuple[str, str], list[str]]:
 
 def describe_edges(rule: Rule) -> tuple[str, str]:
     """("allowed from", "leads to") in words, for the text table and the docs."""
+    v.check_type(rule, Rule, "rule", "a transitions.Rule")
     if rule.creates:
         return "(new)", ", ".join(status.value for status in rule.creates)
     sources = [status for status in Status if status in rule.edges]
@@ -384,5 +387,7 @@ FORMATS: Final[dict[str, Callable[[], str]]] = {
 
 
 def render(format: str) -> str:
-    """The table in one of ``FORMATS``."""
+    """The table in one of ``FORMATS``; another name is ``The selected format is invalid.``"""
+    if type(format) is not str or format not in FORMATS:
+        raise errors.INVALID_SELECTION.error(field="format", attribute="format")
     return FORMATS[format]()

@@ -19,7 +19,7 @@ import attrs
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
-from invoicecore.amounts import Tax
+from invoicecore.amounts import Tax, _unchecked_line_totals
 
 __all__ = [
     "INVOICE_TYPE",
@@ -325,7 +325,7 @@ class LineItem:
     @cached_property
     def totals(self) -> amounts.LineTotals:
         """Gross, tax, taxable and net amounts, computed once per value."""
-        return amounts.compute_line_totals(self)
+        return _unchecked_line_totals(self)
 
     @property
     def unit_amount(self) -> int:

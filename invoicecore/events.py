@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
+from invoicecore import _validators as v
 from invoicecore import errors
 from invoicecore.entities import Medium, Status
 
@@ -49,10 +50,16 @@ EVENT_ID_PREFIX: Final = "evt"
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    if not isinstance(value, (tuple, list)) or not all(type(key) is str for key in value):
+        raise errors.MUST_BE.error(field="keys", attribute="keys", expected="a tuple of strings")
     return tuple(value)
 
 
 def _json_object(value: Mapping[str, Any]) -> dict[str, Any]:
+    if not v.is_object(value):
+        raise errors.MUST_BE.error(
+            field="changes", attribute="changes", expected="an object with string keys"
+        )
     return dict(value)
 
 

@@ -102,7 +102,10 @@ def check_text(
     value: object, field: str, *, maximum: int = MAX_TEXT_LENGTH, nullable: bool = True
 ) -> str | None:
     """A string of at most ``maximum`` characters (``None`` allowed when ``nullable``)."""
-    attribute = v.attribute_label(field.rsplit(".", 1)[-1].split("[", maxsplit=1)[0])
+    attribute = v.attribute_label(v.check_field_name(field))
+    v.check_integer(maximum, "maximum")
+    if type(nullable) is not bool:
+        raise errors.MUST_BE_BOOLEAN.error(field="nullable", attribute="nullable")
     if value is None and nullable:
         return None
     if type(value) is not str:
@@ -122,6 +125,7 @@ def check_receipt(value: object, field: str = "receipt") -> str | None:
 
 def check_boolean(value: object, field: str) -> bool:
     """Exactly ``True`` or ``False`` (the typed API; the wire also takes ``0``/``1``)."""
+    v.check_field_name(field)
     if type(value) is not bool:
         raise errors.MUST_BE_BOOLEAN.error(field=field, attribute=v.attribute_label(field))
     return value
@@ -129,6 +133,7 @@ def check_boolean(value: object, field: str) -> bool:
 
 def check_optional_integer(value: object, field: str) -> int | None:
     """An epoch-seconds field (``date``, ``billing_start`` ...): a non-negative int or ``None``."""
+    v.check_field_name(field)
     if value is None:
         return None
     return v.check_integer(value, field)
@@ -136,6 +141,7 @@ def check_optional_integer(value: object, field: str) -> int | None:
 
 def check_expire_by(value: object, at: int, field: str = "expire_by") -> int | None:
     """``None``, or an int at least 15 minutes after ``at``."""
+    v.check_integer(at, "at")
     expire_by = check_optional_integer(value, field)
     if expire_by is not None and expire_by < at + MIN_EXPIRY_SECONDS:
         raise errors.EXPIRE_BY_TOO_SOON.error(field=field)
@@ -147,7 +153,10 @@ def check_line_amount(value: object, currency: MinimumAmount, field: str = "amou
 
     ``currency`` is an ``amounts.Currency`` (``amounts.get_currency(code)``).
     """
-    amount = v.check_integer(value, field)
+    minimum = getattr(currency, "minimum_amount", None)
+    if type(minimum) is not int or not callable(getattr(currency, "format", None)):
+        raise errors.MUST_BE.error(field="currency", attribute="currency", expected="a Currency")
+    amount = v.check_integer(value, v.check_field_name(field))
     found = currency
     if amount < found.minimum_amount:
         raise errors.AMOUNT_BELOW_MINIMUM.error(
@@ -162,6 +171,7 @@ def check_notes(value: object, field: str = "notes") -> dict[str, object]:
     The one place the notes rules are written (invoice notes, customer notes);
     ``entities.Notes`` (built from the result) adds only its own invariants.
     """
+    v.check_field_name(field)
     items: Mapping[object, object]
     if isinstance(value, Mapping):
         items = value

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
+from invoicecore import _validators as v
 from invoicecore import errors, wire
 from invoicecore.book import Book, Call, Response
 
@@ -84,10 +85,18 @@ def encode(response: Response) -> str:
 
     JSON leaves U+0085, U+2028 and U+2029 unescaped, and many line readers
     split on them; they are escaped so that one response is always one line.
+    A body that is not JSON (a set, NaN, a non-string key...) is refused.
     """
-    text = json.dumps(
-        {"status": response.status, "body": response.body}, ensure_ascii=False, allow_nan=False
-    )
+    v.check_type(response, Response, "response", "a Response")
+    v.check_integer(response.status, "status", minimum=100, maximum=599)
+    try:
+        text = json.dumps(
+            {"status": response.status, "body": response.body}, ensure_ascii=False, allow_nan=False
+        )
+    except (TypeError, ValueError, RecursionError):
+        raise errors.MUST_BE.error(
+            field="body", attribute="body", expected="JSON values (dicts with string keys)"
+        ) from None
     return _ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from invoicecore import _validators as v
 from invoicecore import errors
 from invoicecore.entities import Status
 
@@ -208,8 +209,17 @@ def check_covers(table: str, rows: Iterable[object], members: Iterable[Enum]) ->
     by the tests on scratch copies with a dummy member, so that adding a
     status or an operation without its rows fails loudly, never falls back.
     """
-    present = set(rows)
-    missing = [member for member in members if member not in present]
+    v.check_type(table, str, "table", "a string")
+    try:
+        present = set(rows)
+        wanted = list(members)
+    except TypeError:  # not iterable, or rows that cannot be hashed
+        raise errors.MUST_BE.error(
+            field="rows", attribute="rows", expected="iterables of hashable rows and Enum members"
+        ) from None
+    if not all(isinstance(member, Enum) for member in wanted):
+        raise errors.MUST_BE.error(field="members", attribute="members", expected="Enum members")
+    missing = [member for member in wanted if member not in present]
     if missing:
         raise errors.TABLE_INCOMPLETE.error(
             table=table, missing=", ".join(str(member.value) for member in missing)
@@ -235,4 +245,6 @@ if {entry.timestamp for entry in STATUS_TABLE.values()} - {None, *_TIMESTAMPS}:
 
 def row(status: Status) -> StatusRow:
     """The row of ``status`` (every status has one: checked at import)."""
+    if not isinstance(status, Status):
+        raise errors.MUST_BE.error(field="status", attribute="status", expected="a Status")
     return STATUS_TABLE[status]

@@ -609,6 +609,7 @@ def render_customer_details(customer: Customer | None) -> dict[str, Any]:
     """``customer_details``: ten keys, all null without a customer."""
     if customer is None:
         return dict.fromkeys(CUSTOMER_DETAILS_KEYS)
+    v.check_type(customer, Customer, "customer", "a Customer or None")
     return {
         "id": customer.id,
         "name": customer.name,

@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import invoicecore
+from invoicecore.book import Response
 from invoicecore.errors import InvoiceError
+from invoicecore.replay import encode
 from tests.test_robustness import ANYTHING
 
 if TYPE_CHECKING:
@@ -100,7 +102,7 @@ def _documented(module: str) -> tuple[type[BaseException], ...]:
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
-@settings(max_examples=max(10, settings.default.max_examples // 4))  # dev 10, ci 50
+@settings(max_examples=max(10, settings().max_examples // 4))  # dev 10, ci 50
 @given(data=st.data())
 def test_every_public_callable_raises_only_documented_errors(
     name: str, data: st.DataObject
@@ -133,3 +135,88 @@ def test_the_table_reaches_every_public_core_module() -> None:
     assert modules == with_callables
     assert {"invoicecore.wire", "invoicecore.limits", "invoicecore.replay"} <= modules
     assert "book.Book" in PUBLIC
+
+
+# -- the exact refusal of a few helpers, by table ------------------------------------------
+
+REFUSALS: Final = (
+    (
+        "amounts.amount_due",
+        {"amount": "100", "amount_paid": 0},
+        "amount",
+        "The amount must be an integer.",
+    ),
+    (
+        "amounts.amount_due",
+        {"amount": 100, "amount_paid": 101},
+        "amount_paid",
+        "The amount paid may not be greater than 100.",
+    ),
+    (
+        "amounts.inclusive_taxable_exact",
+        {"gross": 100, "quantity": 1, "taxes": None},
+        "taxes",
+        "The taxes must be a tuple of Tax.",
+    ),
+    (
+        "amounts.inclusive_taxable_exact",
+        {"gross": 100, "quantity": 0, "taxes": ()},
+        "quantity",
+        "The quantity must be at least 1.",
+    ),
+    ("limits.check_text", {"value": "x", "field": None}, "field", "The field must be a string."),
+    (
+        "limits.check_text",
+        {"value": "x", "field": "terms", "nullable": 1},
+        "nullable",
+        "The nullable field must be true or false.",
+    ),
+    ("limits.check_expire_by", {"value": None, "at": 1.5}, "at", "The at must be an integer."),
+    (
+        "limits.check_line_amount",
+        {"value": 100, "currency": "INR"},
+        "currency",
+        "The currency must be a Currency.",
+    ),
+    ("view.utc_time", {"at": True}, "at", "The at must be an integer."),
+    (
+        "wire.render_customer_details",
+        {"customer": {"name": "Asha"}},
+        "customer",
+        "The customer must be a Customer or None.",
+    ),
+    (
+        "replay.encode",
+        {"response": {"status": 200}},
+        "response",
+        "The response must be a Response.",
+    ),
+    ("diagram.render", {"format": "png"}, "format", "The selected format is invalid."),
+    ("diagram.describe_edges", {"rule": "pay"}, "rule", "The rule must be a transitions.Rule."),
+    ("statuses.row", {"status": "paid"}, "status", "The status must be a Status."),
+    (
+        "events.InvoiceUpdated",
+        {"invoice_id": "inv_1", "at": 1, "keys": "notes"},
+        "keys",
+        "The keys must be a tuple of strings.",
+    ),
+)
+
+
+@pytest.mark.parametrize(("name", "kwargs", "field", "description"), REFUSALS)
+def test_a_helper_names_the_bad_argument(
+    name: str, kwargs: dict[str, object], field: str, description: str
+) -> None:
+    function, _, _ = PUBLIC[name]
+
+    with pytest.raises(InvoiceError) as raised:
+        function(**kwargs)
+
+    assert (raised.value.field, raised.value.description) == (field, description)
+
+
+def test_replay_encode_refuses_a_body_that_is_not_json() -> None:
+    assert encode(Response(status=200, body={"a": [1]})) == '{"status": 200, "body": {"a": [1]}}'
+    with pytest.raises(InvoiceError) as raised:
+        encode(Response(status=200, body={"a": {1, 2}}))
+    assert raised.value.field == "body"
