@@ -22,10 +22,13 @@ __all__ = [
     "attribute_label",
     "blank",
     "boolean",
+    "check_field_name",
     "check_id",
     "check_integer",
     "check_type",
+    "checked_once",
     "echo",
+    "field_check",
     "integer",
     "is_object",
     "optional_integer",
@@ -123,7 +126,7 @@ def integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable[..., Non
     def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         check_integer(value, attribute.name, minimum=minimum, maximum=maximum)
 
-    return validate
+    return _passes(validate, f"(type({{x}}) is int and {minimum} <= {{x}} <= {maximum})")
 
 
 def optional_integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable[..., None]:
@@ -131,7 +134,9 @@ def optional_integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable
         if value is not None:
             check_integer(value, attribute.name, minimum=minimum, maximum=maximum)
 
-    return validate
+    return _passes(
+        validate, f"({{x}} is None or (type({{x}}) is int and {minimum} <= {{x}} <= {maximum}))"
+    )
 
 
 def _not_a(name: str, expected: str) -> errors.InvoiceError:
@@ -169,7 +174,8 @@ def text(*, maximum: int, minimum: int = 0, optional: bool = True) -> Callable[.
                 field=attribute.name, attribute=attribute_label(attribute.name), minimum=minimum
             )
 
-    return validate
+    bounded = f"(type({{x}}) is str and {minimum} <= len({{x}}) <= {maximum})"
+    return _passes(validate, f"({{x}} is None or {bounded})" if optional else bounded)
 
 
 def boolean(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -197,7 +203,8 @@ def instance_of(kind: type, expected: str, *, optional: bool = False) -> Callabl
         if not isinstance(value, kind):
             raise _not_a(attribute.name, expected)
 
-    return validate
+    test = "isinstance({x}, {K})"
+    return _passes(validate, f"({{x}} is None or {test})" if optional else test, kind)
 
 
 def tuple_of(kind: type, expected: str) -> Callable[..., None]:
@@ -208,7 +215,7 @@ def tuple_of(kind: type, expected: str) -> Callable[..., None]:
             if not isinstance(element, kind):
                 raise _not_a(attribute.name, f"a tuple of {expected}")
 
-    return validate
+    return _passes(validate, "(type({x}) is tuple and all(isinstance(e, {K}) for e in {x}))", kind)
 
 
 def trusted_constructor(cls: type[T]) -> Callable[..., T]:
@@ -244,3 +251,78 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
         return made
 
     return construct
+
+
+# ---------------------------------------------------------------------------
+# One generated check per class instead of one call per field
+# ---------------------------------------------------------------------------
+
+_PASSES: dict[Callable[..., None], tuple[str, type | None]] = {
+    string: ("type({x}) is str", None),
+    optional_string: ("({x} is None or type({x}) is str)", None),
+    boolean: ("type({x}) is bool", None),
+}
+"""Each known validator's success condition, an expression of ``{x}`` (and ``{K}``, a type).
+
+Never more lenient than the validator: when it holds, the validator passes
+(``tests/test_field_check.py`` checks the agreement on every entity class).
+"""
+
+
+def _passes(
+    validate: Callable[..., None], condition: str, kind: type | None = None
+) -> Callable[..., None]:
+    """Record when ``validate`` surely passes: never more lenient than the validator."""
+    _PASSES[validate] = (condition, kind)
+    return validate
+
+
+def checked_once(_cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """attrs ``field_transformer``: each field's validator moves to its metadata.
+
+    The class then runs ``field_check(cls)`` first thing in ``__attrs_post_init__``:
+    the same validators in the same order, behind one generated test of their
+    success conditions, so a valid value costs one call, not one per field.
+    """
+    return [
+        field
+        if field.validator is None
+        else field.evolve(validator=None, metadata={**field.metadata, _CHECK: field.validator})
+        for field in fields
+    ]
+
+
+_CHECK: Final = "invoicecore.check"
+
+
+def field_check(cls: type) -> Callable[[object], None]:
+    """The generated check of a ``checked_once`` class's fields (see ``checked_once``)."""
+    fields = [f for f in cls.__attrs_attrs__ if _CHECK in f.metadata]  # type: ignore[attr-defined]
+    namespace: dict[str, object] = {}
+    tests: list[str] = []
+    always: list[str] = []
+    slow: list[str] = []
+    for index, field in enumerate(fields):
+        validate = field.metadata[_CHECK]
+        namespace[f"v{index}"] = validate
+        namespace[f"a{index}"] = field
+        call = f"v{index}(self, a{index}, self.{field.name})"
+        slow.append(call)
+        known = _PASSES.get(validate)
+        if known is None:
+            always.append(call)  # a class's own validator: run every time, in order
+            continue
+        condition, kind = known
+        if kind is not None:
+            namespace[f"k{index}"] = kind
+        tests.append(condition.format(x=f"self.{field.name}", K=f"k{index}"))
+    body = ["def check(self):"]
+    if tests:
+        body.append(f"    if not ({' and '.join(tests)}):")
+        body.extend(f"        {call}" for call in slow)
+        body.append("        return")
+    body.extend(f"    {call}" for call in always)
+    body.append("    return")
+    exec("\n".join(body), namespace)  # noqa: S102 - source built from the field table above
+    check: Callable[[object], None] = namespace["check"]  # type: ignore[assignment]
+    return check

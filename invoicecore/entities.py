@@ -185,7 +185,7 @@ def _notes(value: object) -> Notes:
 _ADDRESS_TEXT: Final = v.text(maximum=limits.MAX_ADDRESS_LENGTH)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class Address:
     """A customer address as Razorpay renders it (``country`` in lowercase ISO-2)."""
 
@@ -198,6 +198,12 @@ class Address:
     city: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
     state: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
     country: str | None = attrs.field(default=None, validator=_ADDRESS_TEXT)
+
+    def __attrs_post_init__(self) -> None:
+        _CHECK_ADDRESS(self)
+
+
+_CHECK_ADDRESS: Final = v.field_check(Address)
 
 
 def _address_of_type(kind: AddressType) -> Callable[..., None]:
@@ -213,7 +219,7 @@ def _address_of_type(kind: AddressType) -> Callable[..., None]:
     return validate
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class Customer:
     """The invoice's snapshot of its customer (``customer_details``).
 
@@ -237,8 +243,14 @@ class Customer:
         default=None, validator=_address_of_type(AddressType.SHIPPING)
     )
 
+    def __attrs_post_init__(self) -> None:
+        _CHECK_CUSTOMER(self)
 
-@attrs.frozen(kw_only=True)
+
+_CHECK_CUSTOMER: Final = v.field_check(Customer)
+
+
+@attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class Item:
     """An entry of the Items API: a template for line items (``item_id``).
 
@@ -259,8 +271,14 @@ class Item:
     sac_code: str | None = attrs.field(default=None, validator=v.optional_string)
     tax_rate: int | None = attrs.field(default=None, validator=v.optional_integer())
 
+    def __attrs_post_init__(self) -> None:
+        _CHECK_ITEM(self)
 
-@attrs.frozen(kw_only=True)
+
+_CHECK_ITEM: Final = v.field_check(Item)
+
+
+@attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class LineItem:
     """One line of an invoice: what the merchant typed; the figures are derived.
 
@@ -296,6 +314,7 @@ class LineItem:
         amounts.get_currency(value)
 
     def __attrs_post_init__(self) -> None:
+        _CHECK_LINE_ITEM(self)
         if v.blank(self.name):
             raise errors.REQUIRED.error(field="name", attribute="name")
         if self.hsn_code is not None and self.sac_code is not None:
@@ -333,7 +352,10 @@ class LineItem:
         return self.amount
 
 
-@attrs.frozen(kw_only=True)
+_CHECK_LINE_ITEM: Final = v.field_check(LineItem)
+
+
+@attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class Lifecycle:
     """Status and the timestamps that record reaching each status (epoch seconds)."""
 
@@ -343,8 +365,14 @@ class Lifecycle:
     cancelled_at: int | None = attrs.field(default=None, validator=v.optional_integer())
     expired_at: int | None = attrs.field(default=None, validator=v.optional_integer())
 
+    def __attrs_post_init__(self) -> None:
+        _CHECK_LIFECYCLE(self)
 
-@attrs.frozen(kw_only=True)
+
+_CHECK_LIFECYCLE: Final = v.field_check(Lifecycle)
+
+
+@attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class Order:
     """The payment side, created when the invoice is issued (``order_id``).
 
@@ -355,6 +383,12 @@ class Order:
     id: str = attrs.field(validator=v.string)
     amount_paid: int = attrs.field(default=0, validator=v.integer())
     payment_id: str | None = attrs.field(default=None, validator=v.optional_string)
+
+    def __attrs_post_init__(self) -> None:
+        _CHECK_ORDER(self)
+
+
+_CHECK_ORDER: Final = v.field_check(Order)
 
 
 @attrs.frozen(kw_only=True)
@@ -375,7 +409,7 @@ class Notifications:
         return self.sms_status if medium is Medium.SMS else self.email_status
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class Details:
     """What the merchant writes on the invoice, apart from customer and lines."""
 
@@ -398,8 +432,14 @@ class Details:
     billing_end: int | None = attrs.field(default=None, validator=v.optional_integer())
     group_taxes_discounts: bool = attrs.field(default=False, validator=v.boolean)
 
+    def __attrs_post_init__(self) -> None:
+        _CHECK_DETAILS(self)
 
-@attrs.frozen(kw_only=True)
+
+_CHECK_DETAILS: Final = v.field_check(Details)
+
+
+@attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class Invoice:
     """A Razorpay invoice (``type=invoice``).
 
@@ -433,6 +473,7 @@ class Invoice:
         amounts.get_currency(value)
 
     def __attrs_post_init__(self) -> None:
+        _CHECK_INVOICE(self)
         lines = self.line_items
         if len(lines) > limits.MAX_LINE_ITEMS:
             raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
@@ -551,6 +592,9 @@ class Invoice:
     @property
     def notes(self) -> Notes:
         return self.details.notes
+
+
+_CHECK_INVOICE: Final = v.field_check(Invoice)
 
 
 def _out_of_order(later: str, earlier: str) -> errors.InvoiceError:
