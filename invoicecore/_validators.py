@@ -33,6 +33,7 @@ __all__ = [
     "is_object",
     "optional_integer",
     "optional_string",
+    "passes_when",
     "string",
     "text",
     "to_enum",
@@ -126,7 +127,7 @@ def integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable[..., Non
     def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         check_integer(value, attribute.name, minimum=minimum, maximum=maximum)
 
-    return _passes(validate, f"(type({{x}}) is int and {minimum} <= {{x}} <= {maximum})")
+    return passes_when(validate, f"(type({{x}}) is int and {minimum} <= {{x}} <= {maximum})")
 
 
 def optional_integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable[..., None]:
@@ -134,7 +135,7 @@ def optional_integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable
         if value is not None:
             check_integer(value, attribute.name, minimum=minimum, maximum=maximum)
 
-    return _passes(
+    return passes_when(
         validate, f"({{x}} is None or (type({{x}}) is int and {minimum} <= {{x}} <= {maximum}))"
     )
 
@@ -175,7 +176,7 @@ def text(*, maximum: int, minimum: int = 0, optional: bool = True) -> Callable[.
             )
 
     bounded = f"(type({{x}}) is str and {minimum} <= len({{x}}) <= {maximum})"
-    return _passes(validate, f"({{x}} is None or {bounded})" if optional else bounded)
+    return passes_when(validate, f"({{x}} is None or {bounded})" if optional else bounded)
 
 
 def boolean(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -204,7 +205,7 @@ def instance_of(kind: type, expected: str, *, optional: bool = False) -> Callabl
             raise _not_a(attribute.name, expected)
 
     test = "isinstance({x}, {K})"
-    return _passes(validate, f"({{x}} is None or {test})" if optional else test, kind)
+    return passes_when(validate, f"({{x}} is None or {test})" if optional else test, kind)
 
 
 def tuple_of(kind: type, expected: str) -> Callable[..., None]:
@@ -215,7 +216,9 @@ def tuple_of(kind: type, expected: str) -> Callable[..., None]:
             if not isinstance(element, kind):
                 raise _not_a(attribute.name, f"a tuple of {expected}")
 
-    return _passes(validate, "(type({x}) is tuple and all(isinstance(e, {K}) for e in {x}))", kind)
+    return passes_when(
+        validate, "(type({x}) is tuple and all(isinstance(e, {K}) for e in {x}))", kind
+    )
 
 
 def trusted_constructor(cls: type[T]) -> Callable[..., T]:
@@ -257,22 +260,26 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
 # One generated check per class instead of one call per field
 # ---------------------------------------------------------------------------
 
-_PASSES: dict[Callable[..., None], tuple[str, type | None]] = {
+_PASSES: dict[Callable[..., None], tuple[str, object]] = {
     string: ("type({x}) is str", None),
     optional_string: ("({x} is None or type({x}) is str)", None),
     boolean: ("type({x}) is bool", None),
 }
-"""Each known validator's success condition, an expression of ``{x}`` (and ``{K}``, a type).
+"""Each known validator's success condition, an expression of ``{x}`` (and ``{K}``, a value).
 
 Never more lenient than the validator: when it holds, the validator passes
 (``tests/test_field_check.py`` checks the agreement on every entity class).
 """
 
 
-def _passes(
-    validate: Callable[..., None], condition: str, kind: type | None = None
+def passes_when(
+    validate: Callable[..., None], condition: str, kind: object = None
 ) -> Callable[..., None]:
-    """Record when ``validate`` surely passes: never more lenient than the validator."""
+    """Record when ``validate`` surely passes: never more lenient than the validator.
+
+    ``condition`` is a Python expression of ``{x}`` (the field's value) and
+    ``{K}`` (``kind``: a type or a container the expression refers to).
+    """
     _PASSES[validate] = (condition, kind)
     return validate
 

@@ -185,6 +185,13 @@ def _notes(value: object) -> Notes:
 _ADDRESS_TEXT: Final = v.text(maximum=limits.MAX_ADDRESS_LENGTH)
 
 
+def _currency_code(_instance: object, _attribute: object, value: object) -> None:
+    amounts.get_currency(value)
+
+
+v.passes_when(_currency_code, "(type({x}) is str and {x} in {K})", amounts.CURRENCIES)
+
+
 @attrs.frozen(kw_only=True, field_transformer=v.checked_once)
 class Address:
     """A customer address as Razorpay renders it (``country`` in lowercase ISO-2)."""
@@ -295,7 +302,7 @@ class LineItem:
         default=None, validator=v.text(maximum=limits.MAX_TEXT_LENGTH)
     )
     amount: int = attrs.field(validator=v.integer())
-    currency: str = attrs.field(default="INR")
+    currency: str = attrs.field(default="INR", validator=_currency_code)
     type: str = attrs.field(default=LINE_ITEM_TYPE, validator=v.string)
     tax_inclusive: bool = attrs.field(default=False, validator=v.boolean)
     hsn_code: str | None = attrs.field(
@@ -308,10 +315,6 @@ class LineItem:
     unit: str | None = attrs.field(default=None, validator=v.text(maximum=limits.MAX_NAME_LENGTH))
     quantity: int = attrs.field(default=1, validator=v.integer(minimum=1, maximum=v.MAX_QUANTITY))
     taxes: tuple[Tax, ...] = attrs.field(default=(), validator=v.tuple_of(Tax, "Tax"))
-
-    @currency.validator
-    def _check_currency(self, _attribute: object, value: object) -> None:
-        amounts.get_currency(value)
 
     def __attrs_post_init__(self) -> None:
         _CHECK_LINE_ITEM(self)
@@ -450,7 +453,7 @@ class Invoice:
 
     id: str = attrs.field(validator=v.string)
     created_at: int = attrs.field(validator=v.integer())
-    currency: str = attrs.field(default="INR")
+    currency: str = attrs.field(default="INR", validator=_currency_code)
     lifecycle: Lifecycle = attrs.field(validator=v.instance_of(Lifecycle, "a Lifecycle"))
     details: Details = attrs.field(factory=Details, validator=v.instance_of(Details, "Details"))
     customer: Customer | None = attrs.field(
@@ -467,10 +470,6 @@ class Invoice:
         factory=Notifications, validator=v.instance_of(Notifications, "Notifications")
     )
     idempotency_key: str | None = attrs.field(default=None, validator=v.optional_string)
-
-    @currency.validator
-    def _check_currency(self, _attribute: object, value: object) -> None:
-        amounts.get_currency(value)
 
     def __attrs_post_init__(self) -> None:
         _CHECK_INVOICE(self)
