@@ -427,7 +427,10 @@ def _walk(  # noqa: C901, PLR0911 - one answer per kind of difference
 
 @attrs.frozen(kw_only=True)
 class Summary:
-    """Counts of a run (each a non-negative int; anything else is refused, ``MUST_BE`` ...)."""
+    """Counts of a run.
+
+    Each count is a non-negative int; anything else is refused (``MUST_BE`` ...).
+    """
 
     passed: int = attrs.field(validator=v.integer())
     failed: int = attrs.field(validator=v.integer())
