@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from invoicecore import conformance
+from invoicecore import conformance, conformance_run
 from invoicecore.conformance import Case, Outcome, Summary
 from invoicecore.errors import InvalidRequestError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
 CASE = Case(
     id="t.one",
@@ -175,4 +176,22 @@ def test_any_iterable_of_strings_selects() -> None:
     assert C.select(iter([CASE]), tags=iter(["t"]), skip_tags=frozenset()) == (
         [CASE],
         [],
+    )
+
+
+def test_the_runner_exits_2_on_a_vector_file_load_area_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for area in conformance.AREAS:
+        (tmp_path / f"{area}.json").write_text(
+            conformance.dump_area(area, [], protocol="1.1"), encoding="utf-8"
+        )
+    (tmp_path / "create.json").write_text('{"cases": [{"id": 1}]}', encoding="utf-8")
+
+    code = conformance_run.run("unused-port", vectors=tmp_path)
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"invoicecore conformance: cannot read the vectors in {tmp_path}: "
+        "The case must be an object with id, description, tags, script and expected.\n"
     )
