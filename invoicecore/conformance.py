@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import attrs
 
+from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits, requests
 from invoicecore.entities import Status
 from invoicecore.replay import Replayer
@@ -100,15 +101,25 @@ are gone (a payment gets ``The id provided does not exist``, not
 """
 
 
+def _tuple(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not tuple:
+        raise _must_be(attribute.name, "a tuple")
+
+
 @attrs.frozen(kw_only=True)
 class Case:
-    """One vector: a script (call objects, or raw strings sent as they are) and its answers."""
+    """One vector: a script (call objects, or raw strings sent as they are) and its answers.
 
-    id: str
-    description: str
-    tags: tuple[str, ...]
-    script: tuple[Any, ...]
-    expected: tuple[Any, ...]
+    Refuses (``InvalidRequestError``, ``MUST_BE``) an ``id`` or ``description``
+    that is not a string, ``tags`` that are not a tuple of strings, and a
+    ``script`` or ``expected`` that is not a tuple.
+    """
+
+    id: str = attrs.field(validator=v.string)
+    description: str = attrs.field(validator=v.string)
+    tags: tuple[str, ...] = attrs.field(validator=v.tuple_of(str, "strings"))
+    script: tuple[Any, ...] = attrs.field(validator=_tuple)
+    expected: tuple[Any, ...] = attrs.field(validator=_tuple)
 
     def to_json(self) -> dict[str, Any]:
         """The case as it is written in a vector file."""
@@ -122,7 +133,14 @@ class Case:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Case:
-        """A case read back from a vector file."""
+        """A case read back from a vector file.
+
+        Refuses (``MUST_BE``, field ``case``) anything but an object with a
+        string ``id`` and ``description`` and the lists ``tags``, ``script``
+        and ``expected``.
+        """
+        if not _case_object(data):
+            raise _must_be("case", "an object with id, description, tags, script and expected")
         return cls(
             id=data["id"],
             description=data["description"],
@@ -136,13 +154,57 @@ class Case:
         return [line if isinstance(line, str) else encode_line(line) for line in self.script]
 
 
+def _case_object(data: object) -> bool:
+    return (
+        v.is_object(data)
+        and all(type(data.get(key)) is str for key in ("id", "description"))
+        and all(type(data.get(key)) is list for key in ("tags", "script", "expected"))
+    )
+
+
 def encode_line(value: object) -> str:
-    """A JSON value as the protocol writes it (``replay.encode``'s rules, for any value)."""
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    """A JSON value as the protocol writes it (``replay.encode``'s rules, for any value).
+
+    Refuses (``MUST_BE``, field ``value``) what JSON cannot write: bytes, sets,
+    objects, NaN and infinities, keys that are not scalars, cycles.
+    """
+    return _encoded(value, "value")
+
+
+def _encoded(value: object, name: str) -> str:
+    # json.dumps is the check: it refuses exactly what it cannot write, before
+    # anything is returned (a separate walk would cost every line twice).
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        raise _must_be(name, "a JSON value") from None
     return _ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 _ESCAPED: Final = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+
+
+def _must_be(name: str, expected: str) -> errors.InvoiceError:
+    return errors.MUST_BE.error(field=name, attribute=v.attribute_label(name), expected=expected)
+
+
+def _all_of(value: object, kind: type[Any], name: str, expected: str) -> list[Any]:
+    """``value``'s elements if it is an iterable (not a string) of ``kind``, else ``MUST_BE``."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise _must_be(name, expected)
+    listed = list(value)
+    if not all(isinstance(element, kind) for element in listed):
+        raise _must_be(name, expected)
+    return listed
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(name)  # NaN and infinities are not JSON (the protocol never writes them)
+
+
+def _loads(text: str) -> object:
+    """Strict JSON (no NaN or Infinity); ``ValueError`` or ``RecursionError`` if it is not."""
+    return json.loads(text, parse_constant=_refuse_constant)
 
 
 # ---------------------------------------------------------------------------
@@ -151,7 +213,14 @@ _ESCAPED: Final = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
 
 
 def dump_area(area: str, cases: Sequence[Case], *, protocol: str) -> str:
-    """A vector file's text: stable (sorted by nothing but generation order), one case per line."""
+    """A vector file's text: stable (sorted by nothing but generation order), one case per line.
+
+    Refuses (``MUST_BE``) an ``area`` or ``protocol`` that is not a string and
+    ``cases`` that are not an iterable of ``Case``.
+    """
+    v.check_type(area, str, "area", "a string")
+    cases = _all_of(cases, Case, "cases", "an iterable of Case")
+    v.check_type(protocol, str, "protocol", "a string")
     head = json.dumps(
         {"vectors_version": VECTORS_VERSION, "protocol_version": protocol, "area": area},
         ensure_ascii=False,
@@ -161,17 +230,36 @@ def dump_area(area: str, cases: Sequence[Case], *, protocol: str) -> str:
 
 
 def load_area(text: str) -> tuple[dict[str, Any], list[Case]]:
-    """A vector file's header (versions, area) and its cases."""
-    data = json.loads(text)
+    """A vector file's header (versions, area) and its cases.
+
+    Refuses (``MUST_BE``) a ``text`` that is not a string or not a vector file
+    (a JSON object with a ``cases`` list), and a case that ``Case.from_json``
+    refuses. Reading the file is the edge's work (``conformance_run.load``).
+    """
+    v.check_type(text, str, "text", "a string")
+    try:
+        data = _loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    if not v.is_object(data) or type(data.get("cases")) is not list:
+        raise _must_be("text", "a vector file (a JSON object with a list of cases)")
     header = {key: value for key, value in data.items() if key != "cases"}
-    return header, [Case.from_json(case) for case in data["cases"]]
+    cases: list[Any] = data["cases"]  # type: ignore[assignment]  # checked to be a list above
+    return header, [Case.from_json(case) for case in cases]
 
 
 def select(
     cases: Iterable[Case], *, tags: Iterable[str] = (), skip_tags: Iterable[str] = ()
 ) -> tuple[list[Case], list[Case]]:
-    """(cases to run, cases skipped): ``tags`` keeps cases with any of them, ``skip_tags`` drops."""
-    wanted, unwanted = set(tags), set(skip_tags)
+    """(cases to run, cases skipped): ``tags`` keeps cases with any of them, ``skip_tags`` drops.
+
+    Refuses (``MUST_BE``) ``cases`` that are not an iterable of ``Case`` and
+    ``tags`` or ``skip_tags`` that are not an iterable of strings (a lone
+    string is refused, not read as its characters).
+    """
+    cases = _all_of(cases, Case, "cases", "an iterable of Case")
+    wanted = set(_all_of(tags, str, "tags", "an iterable of strings"))
+    unwanted = set(_all_of(skip_tags, str, "skip_tags", "an iterable of strings"))
     run: list[Case] = []
     skipped: list[Case] = []
     for case in cases:
@@ -187,17 +275,22 @@ def select(
 
 @attrs.frozen(kw_only=True)
 class Outcome:
-    """A case's result: passed, or the first differing call and where its response differs."""
+    """A case's result: passed, or the first differing call and where its response differs.
 
-    case: Case
-    passed: bool
-    call: int | None = None
+    Refuses (``MUST_BE`` ...) a ``case`` that is not a ``Case``, a ``passed``
+    that is not a bool, a ``call`` that is not ``None`` or a non-negative int,
+    and texts that are not strings.
+    """
+
+    case: Case = attrs.field(validator=v.instance_of(Case, "a Case"))
+    passed: bool = attrs.field(validator=v.boolean)
+    call: int | None = attrs.field(default=None, validator=v.optional_integer())
     """The 0-based index of the first differing call (``None``: passed)."""
-    path: str = ""
+    path: str = attrs.field(default="", validator=v.string)
     """The JSON path of the first differing key in that response (``$`` the whole line)."""
-    expected: str = ""
-    actual: str = ""
-    detail: str = ""
+    expected: str = attrs.field(default="", validator=v.string)
+    actual: str = attrs.field(default="", validator=v.string)
+    detail: str = attrs.field(default="", validator=v.string)
 
     def to_json(self) -> dict[str, Any]:
         """For ``--format json``."""
@@ -235,8 +328,15 @@ def _cut(text: str, width: int) -> str:
 
 
 def compare(case: Case, output: Sequence[str]) -> Outcome:
-    """Compare a port's lines with the case, byte for byte; explain the first difference."""
-    wanted = [encode_line(response) for response in case.expected]
+    """Compare a port's lines with the case, byte for byte; explain the first difference.
+
+    Refuses (``MUST_BE``) a ``case`` that is not a ``Case`` (or whose expected
+    responses are not JSON values) and an ``output`` that is not an iterable
+    of strings.
+    """
+    v.check_type(case, Case, "case", "a Case")
+    output = _all_of(output, str, "output", "an iterable of strings")
+    wanted = [_encoded(response, "expected") for response in case.expected]
     for index, want in enumerate(wanted):
         got = output[index] if index < len(output) else None
         if got == want:
@@ -276,14 +376,21 @@ def compare(case: Case, output: Sequence[str]) -> Outcome:
 
 
 def first_difference(expected: object, line: str) -> tuple[str, str, str, str]:
-    """(JSON path, expected value, actual value, what differs) between a response and a line."""
+    """(JSON path, expected value, actual value, what differs) between a response and a line.
+
+    Refuses (``MUST_BE``) an ``expected`` that is not a JSON value and a
+    ``line`` that is not a string. A line with NaN or Infinity, or nested too
+    deeply to read, is not JSON.
+    """
+    want = _encoded(expected, "expected")
+    v.check_type(line, str, "line", "a string")
     try:
-        actual = json.loads(line)
-    except ValueError:
-        return "$", encode_line(expected), line, "the line is not JSON"
+        actual = _loads(line)
+    except (ValueError, RecursionError):
+        return "$", want, line, "the line is not JSON"
     found = _walk(expected, actual, "$")
     if found is None:
-        return "$", encode_line(expected), line, "same JSON value, written differently"
+        return "$", want, line, "same JSON value, written differently"
     path, want, got, detail = found
     return path, want, got, detail
 
@@ -320,11 +427,14 @@ def _walk(  # noqa: C901, PLR0911 - one answer per kind of difference
 
 @attrs.frozen(kw_only=True)
 class Summary:
-    """Counts of a run."""
+    """Counts of a run.
 
-    passed: int
-    failed: int
-    skipped: int
+    Each count is a non-negative int; anything else is refused (``MUST_BE`` ...).
+    """
+
+    passed: int = attrs.field(validator=v.integer())
+    failed: int = attrs.field(validator=v.integer())
+    skipped: int = attrs.field(validator=v.integer())
 
     def line(self) -> str:
         """The closing line every format prints (text) or carries (json, junit)."""
@@ -332,8 +442,13 @@ class Summary:
 
 
 def summarize(outcomes: Iterable[Outcome], skipped: int) -> Summary:
-    """Count passes and failures."""
-    listed = list(outcomes)
+    """Count passes and failures.
+
+    Refuses (``MUST_BE`` ...) ``outcomes`` that are not an iterable of
+    ``Outcome`` and a ``skipped`` that is not a non-negative int.
+    """
+    listed = _all_of(outcomes, Outcome, "outcomes", "an iterable of Outcome")
+    v.check_integer(skipped, "skipped")
     failed = sum(not outcome.passed for outcome in listed)
     return Summary(passed=len(listed) - failed, failed=failed, skipped=skipped)
 
@@ -355,7 +470,11 @@ _PATTERNS: Final = tuple(
 
 
 def message_code(description: str) -> str | None:
-    """The catalogue name of an error description (longest template first), or ``None``."""
+    """The catalogue name of an error description (longest template first), or ``None``.
+
+    Refuses (``MUST_BE``) a ``description`` that is not a string.
+    """
+    v.check_type(description, str, "description", "a string")
     for name, pattern in _PATTERNS:
         if pattern.match(description):
             return name
@@ -373,8 +492,11 @@ def _errors_of(case: Case) -> Iterator[tuple[str, object]]:
 
 
 def coverage(cases: Iterable[Case]) -> dict[str, Any]:
-    """What the cases cover, and what they should: messages, fields, cells, pairs, limits."""
-    listed = list(cases)
+    """What the cases cover, and what they should: messages, fields, cells, pairs, limits.
+
+    Refuses (``MUST_BE``) ``cases`` that are not an iterable of ``Case``.
+    """
+    listed: list[Case] = _all_of(cases, Case, "cases", "an iterable of Case")
     seen_messages: set[str] = set()
     seen_fields: set[tuple[str, object]] = set()
     tags: set[str] = set()
@@ -408,7 +530,13 @@ def coverage(cases: Iterable[Case]) -> dict[str, Any]:
 
 
 def render_coverage(report: Mapping[str, Any]) -> str:
-    """The generated block of docs/conformance.md."""
+    """The generated block of docs/conformance.md.
+
+    Refuses (``MUST_BE``, field ``report``) anything but what ``coverage``
+    returns: an int ``cases`` and a pair of ints for each of ``messages``,
+    ``fields``, ``cells``, ``pairs``, ``limits`` and ``endpoints``.
+    """
+    _check_report(report)
     rows = [
         ("cases", str(report["cases"])),
         *(
@@ -430,6 +558,25 @@ def render_coverage(report: Mapping[str, Any]) -> str:
     excluded = ", ".join(f"`{name}`" for name in sorted(EXCLUDED_MESSAGES))
     out += ["", f"Excluded (library-internal messages): {excluded}."]
     return "\n".join(out) + "\n"
+
+
+_COUNTED: Final = ("messages", "fields", "cells", "pairs", "limits", "endpoints")
+
+
+def _check_report(report: object) -> None:
+    def counted(value: object) -> bool:
+        return (
+            type(value) in (tuple, list)
+            and len(value) == 2  # type: ignore[arg-type]  # noqa: PLR2004 - (done, wanted)
+            and all(type(n) is int for n in value)  # type: ignore[attr-defined]
+        )
+
+    if not (
+        v.is_object(report)
+        and type(report.get("cases")) is int
+        and all(counted(report.get(name)) for name in _COUNTED)
+    ):
+        raise _must_be("report", "a coverage report (what coverage returns)")
 
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from hypothesis.errors import InvalidArgument
 
 from invoicecore import errors
 from invoicecore.amounts import CURRENCIES
-from invoicecore.testing.strategies import START
+from invoicecore.testing.strategies import START, _shown
 
 __all__ = [
     "BAD_VALUES",
@@ -281,7 +281,12 @@ _PATTERNS: Final = _patterns()
 
 
 def error_code(description: str) -> str | None:
-    """The stable code of the message whose template gives ``description`` (the most specific)."""
+    """The stable code of the message whose template gives ``description`` (the most specific).
+
+    Raises ``InvalidArgument`` for a ``description`` that is not a string.
+    """
+    if not isinstance(description, str):
+        raise InvalidArgument(f"description must be a str, got {_shown(description)}")
     for pattern, code in _PATTERNS:
         if pattern.fullmatch(description):
             return code
@@ -302,20 +307,64 @@ def reach(scripts: Iterable[Sequence[str]], outputs: Iterable[Sequence[str]]) ->
 
     ``outputs`` are the reference's replies, one sequence per script; a
     malformed line counts under the ``malformed`` tag.
+
+    Raises ``InvalidArgument``, before counting anything, for ``scripts`` or
+    ``outputs`` that are not iterables of string sequences, for as many
+    outputs as scripts, and for a reply that is not a replay response (a JSON
+    object with a ``body``, whose ``error`` object, if any, has a string
+    ``description``).
     """
+    listed = _sequences(scripts, "scripts")
+    replies = _sequences(outputs, "outputs")
+    if len(listed) != len(replies):
+        raise InvalidArgument(
+            f"scripts and outputs must be as many, got {len(listed)} and {len(replies)}"
+        )
+    pairs = [
+        (line, _error_description(reply))
+        for script, output in zip(listed, replies, strict=True)
+        for line, reply in zip(script, output, strict=False)
+    ]
     endpoints: dict[str, int] = {}
     codes: dict[str, int] = {}
-    calls = 0
-    for script, output in zip(scripts, outputs, strict=True):
-        for line, reply in zip(script, output, strict=False):
-            calls += 1
-            tag = _tag_of_line(line)
-            endpoints[tag] = endpoints.get(tag, 0) + 1
-            body = json.loads(reply)["body"]
-            if isinstance(body, dict) and isinstance(body.get("error"), dict):
-                code = error_code(str(body["error"]["description"])) or "UNKNOWN"
-                codes[code] = codes.get(code, 0) + 1
-    return Reach(endpoints=endpoints, codes=codes, calls=calls)
+    for line, description in pairs:
+        tag = _tag_of_line(line)
+        endpoints[tag] = endpoints.get(tag, 0) + 1
+        if description is not None:
+            code = error_code(description) or "UNKNOWN"
+            codes[code] = codes.get(code, 0) + 1
+    return Reach(endpoints=endpoints, codes=codes, calls=len(pairs))
+
+
+def _sequences(value: object, name: str) -> list[Sequence[str]]:
+    """``value`` as a list if it is an iterable of string sequences, else ``InvalidArgument``."""
+    wrong = InvalidArgument(f"{name} must be an iterable of sequences of str, got {_shown(value)}")
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise wrong
+    listed = list(value)
+    for element in listed:
+        if isinstance(element, (str, bytes)) or not isinstance(element, Sequence):
+            raise wrong
+        if not all(isinstance(line, str) for line in element):
+            raise wrong
+    return listed
+
+
+def _error_description(reply: str) -> str | None:
+    """The ``error.description`` of a replay reply, ``None`` for a success; else refused."""
+    try:
+        data = json.loads(reply)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict) or "body" not in data:
+        raise InvalidArgument(f"a reply must be a replay response line, got {_shown(reply)}")
+    body = data["body"]
+    if not isinstance(body, dict) or not isinstance(body.get("error"), dict):
+        return None
+    description = body["error"].get("description")
+    if not isinstance(description, str):
+        raise InvalidArgument(f"an error reply must have a string description, got {_shown(reply)}")
+    return description
 
 
 def call_scripts(
@@ -332,12 +381,24 @@ def call_scripts(
     keeps the calls of those tags (``ENDPOINTS`` and ``"malformed"``), for a
     port that implements part of the API. Shrinks to one create of a small
     issued invoice.
+
+    Raises ``InvalidArgument`` at once for a ``max_calls`` that is not an int
+    from 1 to 1000, an ``invalid`` that is not a bool, and an ``only`` that is
+    not ``None`` or a collection naming some of ``TAGS``.
     """
     limit: object = max_calls
     if type(limit) is not int or not 1 <= max_calls <= 1000:  # noqa: PLR2004
         raise InvalidArgument(f"max_calls must be an int from 1 to 1000, got {max_calls!r}")
     if not isinstance(invalid, bool):
         raise InvalidArgument(f"invalid must be a bool, got {invalid!r}")
+    named: object = only
+    if named is not None:
+        wrong = InvalidArgument(f"only must be a collection of tags (str), got {_shown(named)}")
+        if isinstance(named, (str, bytes)) or not isinstance(named, Iterable):
+            raise wrong
+        only = list(named)  # read once: a generator is iterated here only
+        if not all(isinstance(tag, str) for tag in only):
+            raise wrong
     tags = set(TAGS if only is None else only)
     unknown = sorted(str(tag) for tag in tags - set(TAGS))
     if unknown or not tags:

@@ -199,7 +199,12 @@ def _line_amounts(currency: str, min_amount: int) -> st.SearchStrategy[int]:
 
 
 def amounts(*, currency: str = "INR", max_value: int = 10**9) -> st.SearchStrategy[int]:
-    """Line-item amounts in minor units, from the currency's minimum; shrinks to the minimum."""
+    """Line-item amounts in minor units, from the currency's minimum; shrinks to the minimum.
+
+    Raises ``InvalidArgument`` at once for a ``currency`` that is not one of
+    ``CURRENCIES``' codes and a ``max_value`` that is not an int from the
+    currency's minimum to ``MAX_AMOUNT``.
+    """
     _check_currency(currency)
     minimum = CURRENCIES[currency].minimum_amount
     bound: object = max_value
@@ -215,8 +220,11 @@ _ADDRESSES: Final = {
 
 
 def addresses(*, type: AddressType = AddressType.BILLING) -> st.SearchStrategy[Address]:
-    """Addresses of one type; shrinks to an address with only its id and type."""
-    if type not in _ADDRESSES:
+    """Addresses of one type; shrinks to an address with only its id and type.
+
+    Raises ``InvalidArgument`` at once for a ``type`` that is not an ``AddressType``.
+    """
+    if not isinstance(type, AddressType):
         raise InvalidArgument(f"type must be an AddressType, got {type!r}")
     return _ADDRESSES[type]
 
@@ -257,9 +265,17 @@ def line_items(
     id: str = "li_00000000000001",
     with_taxes: bool = True,
 ) -> st.SearchStrategy[LineItem]:
-    """Line items in ``currency``; shrinks to one unit at the minimum amount, no taxes."""
+    """Line items in ``currency``; shrinks to one unit at the minimum amount, no taxes.
+
+    Raises ``InvalidArgument`` at once for a ``currency`` that is not one of
+    ``CURRENCIES``' codes, an ``id`` that is not a string and a ``with_taxes``
+    that is not a bool.
+    """
     _check_currency(currency)
-    return _line_items(currency, id, bool(with_taxes))
+    if not isinstance(id, str):
+        raise InvalidArgument(f"id must be a str, got {_shown(id)}")
+    _check_bool(with_taxes, "with_taxes")
+    return _line_items(currency, id, with_taxes)
 
 
 _NOTES: Final = st.composite(_draw_notes)()
@@ -389,6 +405,12 @@ def invoices(
     Shrinks towards a draft in the first currency (AED) with no line items, no
     customer and no notes. With ``status=Status.PARTIALLY_PAID`` the invoice
     allows partial payments and totals at least two minor units.
+
+    Raises ``InvalidArgument`` at once for a ``status`` that is not a
+    ``Status`` or ``None``, an unknown ``currency``, a ``partial_payment`` that
+    is not a bool or ``None`` (or ``False`` with ``Status.PARTIALLY_PAID``), a
+    ``max_line_items`` that is not an int from 1 to ``MAX_LINE_ITEMS`` and a
+    ``with_taxes`` that is not a bool.
     """
     if status is not None and not isinstance(status, Status):
         raise InvalidArgument(f"status must be a Status or None, got {status!r}")
@@ -404,7 +426,8 @@ def invoices(
             f"max_line_items must be an int from 1 to {transitions.MAX_LINE_ITEMS}, "
             f"got {max_line_items!r}"
         )
-    return _invoices(status, currency, partial_payment, max_line_items, bool(with_taxes))
+    _check_bool(with_taxes, "with_taxes")
+    return _invoices(status, currency, partial_payment, max_line_items, with_taxes)
 
 
 @functools.cache
@@ -572,5 +595,18 @@ def update_payloads(
 
 
 def _check_currency(currency: object) -> None:
-    if currency not in CURRENCIES:
-        raise InvalidArgument(f"currency must be one of {sorted(CURRENCIES)}, got {currency!r}")
+    if not isinstance(currency, str) or currency not in CURRENCIES:
+        raise InvalidArgument(
+            f"currency must be one of {sorted(CURRENCIES)}, got {_shown(currency)}"
+        )
+
+
+def _check_bool(value: object, name: str) -> None:
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"{name} must be a bool, got {_shown(value)}")
+
+
+def _shown(value: object) -> str:
+    """A bad argument as a message quotes it: its ``repr``, cut at 64 characters."""
+    text = repr(value)
+    return text if len(text) <= 64 else text[:61] + "..."  # noqa: PLR2004 - the cut
