@@ -84,7 +84,10 @@ def is_missing(value: object) -> bool:
 
 
 class Context:
-    """What a run knows besides the body: the clock, the currency, the keys a status accepts."""
+    """What a run knows besides the body: the clock, the currency, the keys a status accepts.
+
+    A wrong argument raises ``The <parameter> must be ...`` (type tests only: one per request).
+    """
 
     __slots__ = ("accepted", "at", "currency", "fast")
 
