@@ -856,7 +856,14 @@ def _render_table(table: Table) -> list[str]:
 
 
 def render_page(slug: str) -> str:
-    """The Markdown of one ``docs/requests/`` page, generated from the tables."""
+    """The Markdown of one ``docs/requests/`` page, generated from the tables.
+
+    ``slug`` is one of ``PAGES``; anything else is ``The slug must be one of ...``.
+    """
+    if type(slug) is not str or slug not in PAGES:
+        raise errors.MUST_BE.error(
+            field="slug", attribute="slug", expected="one of " + ", ".join(PAGES)
+        )
     title, tables = PAGES[slug]
     lines = [
         f"# {title}",

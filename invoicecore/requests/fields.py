@@ -84,7 +84,10 @@ def is_missing(value: object) -> bool:
 
 
 class Context:
-    """What a run knows besides the body: the clock, the currency, the keys a status accepts."""
+    """What a run knows besides the body: the clock, the currency, the keys a status accepts.
+
+    A wrong argument raises ``The <parameter> must be ...`` (type tests only: one per request).
+    """
 
     __slots__ = ("accepted", "at", "currency", "fast")
 
@@ -96,6 +99,15 @@ class Context:
         accepted: frozenset[str] | None = None,
         fast: bool = True,
     ) -> None:
+        # Built once per request: type tests only, no bound that costs.
+        if at is not None and type(at) is not int:
+            raise _not_a("at", "an integer")
+        if currency is not None and type(currency) is not str:
+            raise _not_a("currency", "a string")
+        if accepted is not None and type(accepted) is not frozenset:
+            raise _not_a("accepted", "a frozenset of keys")
+        if type(fast) is not bool:
+            raise _not_bool("fast")
         self.at = at
         self.currency = currency
         self.accepted = accepted
@@ -103,12 +115,84 @@ class Context:
         """False: only the rows run (what tests compare the fast path with)."""
 
 
-def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
+# ---------------------------------------------------------------------------
+# Argument checks: a factory, a class or ``run`` given a wrong argument raises
+# ``The <parameter> must be ...`` (an InvoiceError), before any work.
+# ---------------------------------------------------------------------------
+
+
+def _not_a(name: str, expected: str) -> errors.InvoiceError:
+    return errors.MUST_BE.error(field=name, attribute=_label(name), expected=expected)
+
+
+def _not_bool(name: str) -> errors.InvoiceError:
+    return errors.MUST_BE_BOOLEAN.error(field=name, attribute=_label(name))
+
+
+def _string(value: object, name: str) -> str:
+    if type(value) is not str:
+        raise _not_a(name, "a string")
+    return value
+
+
+def _optional_string(value: object, name: str) -> str | None:
+    return None if value is None else _string(value, name)
+
+
+def _flag(value: object, name: str) -> bool:
+    if type(value) is not bool:
+        raise _not_bool(name)
+    return value
+
+
+def _optional_flag(value: object, name: str) -> bool | None:
+    return None if value is None else _flag(value, name)
+
+
+def _names(value: object, name: str) -> tuple[str, ...]:
+    if type(value) is not tuple or not all(isinstance(key, str) for key in value):
+        raise _not_a(name, "a tuple of strings")
+    return value
+
+
+def _callable(value: object, name: str) -> None:
+    if not callable(value):
+        raise _not_a(name, "a callable")
+
+
+def _message(value: object, name: str = "message") -> None:
+    v.check_type(value, errors.Message, name, "a Message")
+
+
+def _frozen(value: object) -> Mapping[str, object]:
+    if not v.is_object(value):
+        raise _not_a("limits", "an object")
     return MappingProxyType(dict(value))
 
 
-def _frozen_names(value: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(value))
+def _frozen_names(value: object) -> Mapping[str, str]:
+    if not v.is_object(value) or not all(type(name) is str for name in value.values()):
+        raise _not_a("aliases", "an object of strings")
+    return MappingProxyType(dict(value))  # type: ignore[arg-type]
+
+
+def _check_field(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not callable(value):
+        raise _not_a(attribute.name, "a callable")
+
+
+def _optional_check_field(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None and not callable(value):
+        raise _not_a(attribute.name, "a callable")
+
+
+def _fast_field(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (
+        type(value) is not tuple or not all(isinstance(part, _Fast) for part in value)
+    ):
+        raise _not_a(attribute.name, "a tuple of fast parts")
 
 
 NO_DEFAULT: Final = object()
@@ -124,32 +208,39 @@ class RuleError:
     what is filled in at run time (``{keys}``, ``{type}``).
     """
 
-    code: str
-    description: str
-    field: str
+    code: str = attrs.field(validator=v.string)
+    description: str = attrs.field(validator=v.string)
+    field: str = attrs.field(validator=v.string)
 
 
 @attrs.frozen(kw_only=True)
 class Rule:
     """One row of a request table (see the module docstring)."""
 
-    name: str
-    kind: str
-    required: str = "optional"
-    nullable: bool = True
+    name: str = attrs.field(validator=v.string)
+    kind: str = attrs.field(validator=v.string)
+    required: str = attrs.field(default="optional", validator=v.string)
+    nullable: bool = attrs.field(default=True, validator=v.boolean)
     limits: Mapping[str, object] = attrs.field(factory=dict, converter=_frozen)
-    default: str | None = None
-    errors: tuple[RuleError, ...] = ()
-    note: str = ""
-    table: str | None = None
-    check: Check = attrs.field(eq=False, repr=False)
+    default: str | None = attrs.field(default=None, validator=v.optional_string)
+    errors: tuple[RuleError, ...] = attrs.field(
+        default=(), validator=v.tuple_of(RuleError, "RuleError")
+    )
+    note: str = attrs.field(default="", validator=v.string)
+    table: str | None = attrs.field(default=None, validator=v.optional_string)
+    check: Check = attrs.field(eq=False, repr=False, validator=_check_field)
     key: str | None = attrs.field(
-        default=attrs.Factory(lambda self: self.name, takes_self=True), eq=False, repr=False
+        default=attrs.Factory(lambda self: self.name, takes_self=True),
+        eq=False,
+        repr=False,
+        validator=v.optional_string,
     )
     """The body key whose presence runs the check; ``None``: the check always runs."""
     default_value: object = attrs.field(default=NO_DEFAULT, eq=False, repr=False)
     """What the typed value is when the key is absent (``NO_DEFAULT``: nothing)."""
-    fast: tuple[_Fast, ...] | None = attrs.field(default=None, eq=False, repr=False)
+    fast: tuple[_Fast, ...] | None = attrs.field(
+        default=None, eq=False, repr=False, validator=_fast_field
+    )
     """The row's fast form (see ``run``); ``None``: the table has no fast path."""
 
     def to_json(self) -> dict[str, Any]:
@@ -171,17 +262,19 @@ class Rule:
 class Table:
     """An endpoint's (or a nested object's) rules, in check order, and how it is reached."""
 
-    name: str
-    title: str
-    path: str
+    name: str = attrs.field(validator=v.string)
+    title: str = attrs.field(validator=v.string)
+    path: str = attrs.field(validator=v.string)
     """How a field of this table is written: ``""`` for a body, ``line_items[i].`` nested."""
-    rules: tuple[Rule, ...]
-    note: str = ""
+    rules: tuple[Rule, ...] = attrs.field(validator=v.tuple_of(Rule, "Rule"))
+    note: str = attrs.field(default="", validator=v.string)
     aliases: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_names)
     """Keys renamed before the first row runs (``invoice_number`` -> ``receipt``)."""
-    build: Callable[[dict[str, Any]], Any] = attrs.field(eq=False, repr=False)
+    build: Callable[[dict[str, Any]], Any] = attrs.field(
+        eq=False, repr=False, validator=_check_field
+    )
     prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = attrs.field(
-        default=None, eq=False, repr=False
+        default=None, eq=False, repr=False, validator=_optional_check_field
     )
 
     steps: tuple[tuple[str | None, Check], ...] = attrs.field(init=False, eq=False, repr=False)
@@ -232,7 +325,17 @@ def run(table: Table, body: Mapping[str, Any], prefix: str, context: Context) ->
     every row would pass, giving the very value the rows give; on anything
     unusual it gives up (``BAIL``) and the rows run in table order, so every
     error, its message and which error comes first are the rows' own.
+    A wrong argument (not a ``Table``, an object, a string, a ``Context``)
+    raises ``The <parameter> must be ...``; the exact-type tests come first.
     """
+    if type(table) is not Table and not isinstance(table, Table):
+        raise _not_a("table", "a Table")
+    if type(body) is not dict and not v.is_object(body):
+        raise _not_a("body", "an object")
+    if type(prefix) is not str:
+        raise _not_a("prefix", "a string")
+    if type(context) is not Context and not isinstance(context, Context):
+        raise _not_a("context", "a Context")
     fast = table.fast_run
     if fast is not None and context.fast:
         result = fast(body, context)
@@ -389,6 +492,11 @@ def extra_keys(
     note: str = "",
 ) -> Rule:
     """Keys outside ``accepted`` (or, with ``None``, outside the status's keys) are refused."""
+    if accepted is not None:
+        _names(accepted, "accepted")
+    _flag(list_paths, "list_paths")
+    _flag(field_is_object, "field_is_object")
+    _string(note, "note")
     keys = None if accepted is None else frozenset(accepted)
 
     def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, ctx: Context) -> None:
@@ -429,6 +537,9 @@ def extra_keys(
 
 def refused(name: str, message: Message, note: str = "") -> Rule:
     """A key accepted only to be refused with its own message (payment-link keys)."""
+    _string(name, "name")
+    _message(message)
+    _string(note, "note")
 
     def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if name in body:
@@ -447,6 +558,10 @@ def refused(name: str, message: Message, note: str = "") -> Rule:
 
 def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rule:
     """A cross-field row: the two keys may not both be sent."""
+    _string(first, "first")
+    _string(second, "second")
+    _message(message)
+    _string(field, "field")
 
     def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if first in body and second in body:
@@ -468,6 +583,10 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
 
 def exclusive_values(first: str, second: str, message: Message, field: str) -> Rule:
     """A cross-field row on typed values: the two may not both be non-null."""
+    _string(first, "first")
+    _string(second, "second")
+    _message(message)
+    _string(field, "field")
 
     def check(_body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if out.get(first) is not None and out.get(second) is not None:
@@ -489,6 +608,9 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
 
 def required_without(name: str, other: str, message: Message) -> Rule:
     """A cross-field row: ``name`` is required (Laravel's sense) without ``other``."""
+    _string(name, "name")
+    _string(other, "other")
+    _message(message)
 
     def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if body.get(other) is None and is_missing(body.get(name)):
@@ -514,6 +636,8 @@ def required_without(name: str, other: str, message: Message) -> Rule:
 
 def not_blank_if_sent(name: str, message: Message) -> Rule:
     """A key that may be left out, but when sent must not be missing (Laravel's sense)."""
+    _string(name, "name")
+    _message(message)
 
     def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if name in body and is_missing(body[name]):
@@ -532,6 +656,8 @@ def not_blank_if_sent(name: str, message: Message) -> Rule:
 
 def required(names: tuple[str, ...], note: str = "") -> Rule:
     """``The <name> field is required.`` for the first missing key (Laravel's sense), in order."""
+    _names(names, "names")
+    _string(note, "note")
 
     def check(body: Mapping[str, Any], _out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         for name in names:
@@ -556,6 +682,10 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
 
 def constant(name: str, value: str, *, nullable: bool, default: str | None) -> Rule:
     """The key, when sent, must be exactly ``value`` (``type``: ``Not a valid type: link``)."""
+    _string(name, "name")
+    _string(value, "value")
+    _flag(nullable, "nullable")
+    _optional_string(default, "default")
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if name not in body:
@@ -588,6 +718,8 @@ def constant(name: str, value: str, *, nullable: bool, default: str | None) -> R
 
 def flag(name: str, *, default: bool | None) -> Rule:
     """Laravel's boolean: ``true``, ``false``, ``1``, ``0``, ``"1"``, ``"0"``."""
+    _string(name, "name")
+    _optional_flag(default, "default")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
@@ -628,6 +760,8 @@ def flag(name: str, *, default: bool | None) -> Rule:
 
 def strict_boolean(name: str, *, default: bool | None) -> Rule:
     """JSON ``true`` or ``false`` only."""
+    _string(name, "name")
+    _optional_flag(default, "default")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
@@ -661,6 +795,9 @@ def strict_boolean(name: str, *, default: bool | None) -> Rule:
 
 def selection(name: str, choices: Mapping[str, object], *, default: object = None) -> Rule:
     """One of the given strings exactly (``draft``: ``"1"`` or ``"0"``)."""
+    _string(name, "name")
+    if not v.is_object(choices):
+        raise _not_a("choices", "an object")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
@@ -694,6 +831,8 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
 
 def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
     """A supported currency code; missing (Laravel's sense) is refused as required."""
+    _string(name, "name")
+    _optional_string(default, "default")
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
         value = body.get(name, default)
@@ -739,6 +878,12 @@ def text(  # noqa: C901 - the row's check and its fast form side by side
     printable_ascii: bool = False,
 ) -> Rule:
     """A string of ``min_length`` .. ``max_length`` characters (``null`` when ``nullable``)."""
+    _string(name, "name")
+    v.check_integer(max_length, "max_length")
+    v.check_integer(min_length, "min_length", maximum=max_length)
+    _flag(nullable, "nullable")
+    _optional_string(default, "default")
+    _flag(printable_ascii, "printable_ascii")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
@@ -824,6 +969,15 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
     ``default_at``: absent means the request's clock (``date``).
     ``at_least_after_at``: at least this many seconds after the clock (``expire_by``).
     """
+    _string(name, "name")
+    v.check_integer(minimum, "minimum")
+    v.check_integer(maximum, "maximum", minimum=minimum)
+    _flag(nullable, "nullable")
+    if default is not None:
+        v.check_integer(default, "default", minimum=minimum, maximum=maximum)
+    _flag(default_at, "default_at")
+    if at_least_after_at is not None:
+        v.check_integer(at_least_after_at, "at_least_after_at")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
@@ -892,6 +1046,7 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
 
 def line_amount(name: str = "amount") -> Rule:
     """An amount in minor units: an ``int`` of at least the currency's minimum, at most 10^12."""
+    _string(name, "name")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
@@ -938,6 +1093,7 @@ def line_amount(name: str = "amount") -> Rule:
 
 def same_currency(name: str = "currency") -> Rule:
     """A line item's ``currency``: null or absent means the invoice's; another is refused."""
+    _string(name, "name")
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
         if name not in body:
@@ -971,6 +1127,8 @@ def same_currency(name: str = "currency") -> Rule:
 
 def notes(name: str = "notes", *, default: bool = False) -> Rule:
     """Razorpay's notes: an object of at most 15 scalar values, keys <= 255, strings <= 512."""
+    _string(name, "name")
+    _flag(default, "default")
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if name not in body:
@@ -1030,6 +1188,12 @@ def reference(
 
     ``absolute``: the error's field is ``missing_field`` itself, not under the table's path.
     """
+    _string(name, "name")
+    _message(missing, "missing")
+    _string(missing_field, "missing_field")
+    _flag(nullable, "nullable")
+    _flag(absolute, "absolute")
+    _string(note, "note")
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if name not in body:
@@ -1061,6 +1225,7 @@ def reference(
 
 def string_value(name: str) -> Rule:
     """A string or ``null`` (``customer_id`` at create: ``The customer id must be a string.``)."""
+    _string(name, "name")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
@@ -1100,6 +1265,13 @@ def nested(  # noqa: C901 - the row's check and its fast form side by side
     note: str = "",
 ) -> Rule:
     """An object checked against another table, with its path as the fields' prefix."""
+    _string(name, "name")
+    _callable(table, "table")
+    _string(table_name, "table_name")
+    _flag(nullable, "nullable")
+    _flag(empty_is_absent, "empty_is_absent")
+    _optional_string(attribute, "attribute")
+    _string(note, "note")
     label = attribute or _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
@@ -1156,6 +1328,14 @@ def array(  # noqa: C901 - the row's check and its fast form side by side
     note: str = "",
 ) -> Rule:
     """An array of objects, each checked against ``element`` with the path ``name[i].``."""
+    _string(name, "name")
+    _callable(element, "element")
+    v.check_integer(maximum, "maximum")
+    _message(too_many, "too_many")
+    _flag(min_one, "min_one")
+    _string(element_label, "element_label")
+    _string(table_name, "table_name")
+    _string(note, "note")
     label = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, ctx: Context) -> None:
@@ -1218,6 +1398,9 @@ def array(  # noqa: C901 - the row's check and its fast form side by side
 
 def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
     """One of ``choices`` (``rate_type``: ``percentage`` or ``flat``)."""
+    _string(name, "name")
+    _names(choices, "choices")
+    _string(default, "default")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
@@ -1250,6 +1433,11 @@ def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
 
 def query_integer(name: str, *, minimum: int, maximum: int, default: int | None) -> Rule:
     """A query integer: an ``int``, or a string of at most 20 digits (``"2"`` and ``2`` agree)."""
+    _string(name, "name")
+    v.check_integer(minimum, "minimum")
+    v.check_integer(maximum, "maximum", minimum=minimum)
+    if default is not None:
+        v.check_integer(default, "default", minimum=minimum, maximum=maximum)
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
@@ -1297,6 +1485,8 @@ def query_integer(name: str, *, minimum: int, maximum: int, default: int | None)
 
 def query_text(name: str, *, max_length: int) -> Rule:
     """A query filter: a string (an ``int`` is read as its digits) of 1 .. ``max_length``."""
+    _string(name, "name")
+    v.check_integer(max_length, "max_length", minimum=1)
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
@@ -1332,6 +1522,8 @@ def query_text(name: str, *, max_length: int) -> Rule:
 
 def ignored(name: str, note: str) -> Rule:
     """A key accepted and not read (an address's ``id``)."""
+    _string(name, "name")
+    _string(note, "note")
 
     def check(_body: Mapping[str, Any], _out: dict[str, Any], _prefix: str, _ctx: Context) -> None:
         return
@@ -1341,6 +1533,10 @@ def ignored(name: str, note: str) -> Rule:
 
 def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule:
     """A documented step that rewrites a checked value (``country``: ``India`` -> ``in``)."""
+    _string(name, "name")
+    _string(kind, "kind")
+    _callable(fn, "fn")
+    _string(note, "note")
 
     def check(_body: Mapping[str, Any], out: dict[str, Any], _prefix: str, _ctx: Context) -> None:
         if out.get(name) is not None:
