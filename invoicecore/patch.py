@@ -145,10 +145,7 @@ def merge_line_items(
     Ids not on this invoice fail with ``The id provided does not exist`` and
     nothing changes. The same id twice edits the item twice: the last write wins.
     """
-    if not isinstance(elements, tuple):
-        raise errors.MUST_BE.error(
-            field="line_items", attribute="line items", expected="a tuple of line item patches"
-        )
+    _check_merge_arguments(existing, elements, currency, new_id, items)
     if not elements:
         raise errors.LINE_ITEMS_EMPTY.error(field="line_items")
     if len(elements) > limits.MAX_LINE_ITEMS:
@@ -161,7 +158,7 @@ def merge_line_items(
         if isinstance(element, (KeepLineItem, EditLineItem)):
             edited[element.id] = _kept(element, by_id, edited, currency, items, field)
         elif isinstance(element, AddLineItem):
-            line_id = new_id("li")
+            line_id = v.check_id(new_id("li"), "new_id")
             if line_id in by_id or any(line.id == line_id for line in added):
                 raise errors.EMBEDDER_ID_COLLISION.error(field="new_id", id=line_id)
             added.append(
@@ -187,6 +184,24 @@ def merge_line_items(
         added=tuple(added),
         line_items=result,
     )
+
+
+def _check_merge_arguments(
+    existing: object, elements: object, currency: object, new_id: object, items: object
+) -> None:
+    if not isinstance(existing, tuple) or not all(isinstance(x, LineItem) for x in existing):
+        raise errors.MUST_BE.error(
+            field="existing", attribute="existing", expected="a tuple of LineItem"
+        )
+    if not isinstance(elements, tuple):
+        raise errors.MUST_BE.error(
+            field="line_items", attribute="line items", expected="a tuple of line item patches"
+        )
+    amounts.get_currency(currency)
+    if not callable(new_id):
+        raise errors.MUST_BE.error(field="new_id", attribute="new id", expected="an id source")
+    if items is not None and not isinstance(items, Mapping):
+        raise errors.MUST_BE.error(field="items", attribute="items", expected="a mapping or None")
 
 
 def _kept(  # noqa: PLR0917 - a private step of merge_line_items
