@@ -205,6 +205,12 @@ REFUSALS: Final = (
     ("diagram.describe_edges", {"rule": "pay"}, "rule", "The rule must be a transitions.Rule."),
     ("statuses.row", {"status": "paid"}, "status", "The status must be a Status."),
     (
+        "patch.merge_line_items",
+        {"existing": None, "elements": (), "currency": "INR", "new_id": str},
+        "existing",
+        "The existing must be a tuple of LineItem.",
+    ),
+    (
         "events.InvoiceUpdated",
         {"invoice_id": "inv_1", "at": 1, "keys": "notes"},
         "keys",
