@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
+from hypothesis import settings
+
 from invoicecore import (
     Customer,
     Details,
@@ -113,3 +115,13 @@ def parse_and_update(invoice: Invoice, changes: object, **kwargs: Any) -> Outcom
     """
     status = invoice.status if row(invoice.status).updatable_keys else None
     return update(invoice, parse_update(changes, status=status), **kwargs)
+
+
+def sweep_examples() -> int:
+    """Examples for the broad any-input sweeps: the ci profile's full count, a quarter in dev.
+
+    The sweeps call every public name with arbitrary objects; the default run
+    keeps them light (10 each) so that it stays under a minute, CI runs them in full.
+    """
+    count = settings().max_examples
+    return count if count >= 100 else max(10, count // 4)

@@ -37,7 +37,13 @@ NewStore = Callable[[], Store]
 NewBook = Callable[..., Book]
 
 
-@pytest.fixture(params=sorted(STORES))
+@pytest.fixture(
+    params=[
+        # The PostgreSQL store runs with the slow set (a server per session): CI runs it.
+        pytest.param(name, marks=pytest.mark.slow) if name == "postgres" else name
+        for name in sorted(STORES)
+    ]
+)
 def new_store(request: pytest.FixtureRequest) -> Iterator[NewStore]:
     """A factory of fresh, empty stores of one kind; all are closed after the test.
 

@@ -38,6 +38,7 @@ def checked_in() -> list[Case]:
     return conformance_run.load(VECTORS)
 
 
+@pytest.mark.slow
 def test_the_checked_in_vectors_are_what_the_reference_produces(
     generated: dict[str, list[Case]],
 ) -> None:
@@ -136,6 +137,7 @@ def test_the_schemas_are_valid_2020_12_schemas() -> None:
         Draft202012Validator.check_schema(schema)
 
 
+@pytest.mark.slow
 def test_every_vector_file_and_response_validates() -> None:
     registry = _registry()
     files = Draft202012Validator(
@@ -359,6 +361,7 @@ def test_without_impl_or_generate_it_is_exit_2() -> None:
     assert main(["conformance"]) == 2
 
 
+@pytest.mark.slow
 def test_generate_writes_every_area_and_the_docs_block(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(f"# x\n{conformance_run.DOCS_BEGIN}\nold\n{conformance_run.DOCS_END}\n")
@@ -371,6 +374,7 @@ def test_generate_writes_every_area_and_the_docs_block(tmp_path: Path) -> None:
         conformance_run.replace_block("nothing here", "x")
 
 
+@pytest.mark.slow
 def test_persistent_mode_gives_the_same_result_as_a_process_per_case() -> None:
     chosen = ["cell:partially_paid:cancel", "cell:paid:cancel", "reset", "idempotency"]
 

@@ -32,6 +32,8 @@ from invoicecore.testing.scripts import call_scripts
 from tests.helpers import invoice_in
 from tests.postgres_cluster import REQUIRE
 
+pytestmark = pytest.mark.slow  # a PostgreSQL server per session: CI's slow set runs it
+
 if TYPE_CHECKING:
     from invoicecore.stores.postgres import PostgresStore
     from tests.postgres_cluster import Cluster

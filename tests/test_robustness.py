@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invoicecore
@@ -34,7 +34,7 @@ from invoicecore import (
     wire,
 )
 from invoicecore.testing.strategies import invoices, line_items
-from tests.helpers import BOOK, CUSTOMER, issued
+from tests.helpers import BOOK, CUSTOMER, issued, sweep_examples
 
 _COMMAND = requests.parse_create(
     {"line_items": [{"name": "Pen", "amount": 500}], "customer": {"name": "Asha"}}, at=0
@@ -270,6 +270,7 @@ ENTITIES: dict[type, tuple[str, ...]] = {
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@settings(max_examples=sweep_examples())
 @given(data=st.data())
 def test_public_functions_raise_only_invoice_errors(name: str, data: st.DataObject) -> None:
     function, parameters = FUNCTIONS[name]
@@ -287,6 +288,7 @@ def test_public_functions_raise_only_invoice_errors(name: str, data: st.DataObje
 
 
 @pytest.mark.parametrize("cls", list(ENTITIES), ids=lambda c: c.__name__)
+@settings(max_examples=sweep_examples())
 @given(data=st.data())
 def test_entity_constructors_raise_only_invoice_errors(cls: type, data: st.DataObject) -> None:
     kwargs = {name: data.draw(ANYTHING, label=name) for name in ENTITIES[cls]}
