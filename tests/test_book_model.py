@@ -28,6 +28,7 @@ T = 1_700_000_000
 class Model:
     def __init__(self) -> None:
         self.invoices: list[Invoice] = []  # creation order; deleted ones removed
+        self.captured: set[str] = set()  # every payment id captured, on any invoice
         self.customers: dict[str, Any] = {}
         self.counters: dict[str, int] = {}
         self.keys: dict[str, str] = {}
@@ -151,9 +152,18 @@ class Model:
 
     def _pay(self, call: Call, invoice: Invoice) -> Any:
         payment = requests.parse_payment(call.body)
+        # A payment id is captured once in the whole book (decisions, second set);
+        # an invoice that may not be paid refuses for its status first.
+        payable = any(
+            answer.operation is transitions.Operation.PAY and answer.error is None
+            for answer in transitions.allowed_operations(invoice, call.at)
+        )
+        if payable and payment.payment_id in self.captured:
+            raise errors.PAYMENT_ID_CAPTURED.error(field="payment_id")
         new = transitions.pay(
             invoice, amount=payment.amount, payment_id=payment.payment_id, at=call.at
         ).invoice
+        self.captured.add(payment.payment_id)
         self._put(new)
         return wire.render_invoice(new)
 
