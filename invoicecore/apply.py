@@ -23,6 +23,8 @@ from invoicecore.patch import Catalogue, IdSource, build_line_item, id_source
 from invoicecore.updates import CustomerDirectory, resolve_customer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from invoicecore.transitions import Outcome
 
 __all__ = ["capture_payment", "create_customer", "create_invoice", "create_item"]
@@ -78,13 +80,21 @@ def create_invoice(
     )
 
 
-def capture_payment(invoice: Invoice, command: CapturePayment, *, at: int) -> Outcome:
-    """``transitions.pay`` with a parsed payment."""
+def capture_payment(
+    invoice: Invoice,
+    command: CapturePayment,
+    *,
+    at: int,
+    captured: Callable[[str], bool] | None = None,
+) -> Outcome:
+    """``transitions.pay`` with a parsed payment (``captured``: the book's ledger, if any)."""
     if not isinstance(command, CapturePayment):
         raise errors.MUST_BE.error(
             field="command", attribute="command", expected="a CapturePayment"
         )
-    return transitions.pay(invoice, amount=command.amount, payment_id=command.payment_id, at=at)
+    return transitions.pay(
+        invoice, amount=command.amount, payment_id=command.payment_id, at=at, captured=captured
+    )
 
 
 def create_customer(command: CreateCustomer, *, new_id: IdSource) -> Customer:

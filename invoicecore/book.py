@@ -362,16 +362,11 @@ class Book:
     def _pay(self, context: _Call, call: Call, invoice_id: str) -> Response:
         stored = _get(context.tx, invoice_id)
         payment = requests.parse_payment(call.body)
-        guard = transitions.TRANSITIONS[transitions.Operation.PAY]
-        refused = guard.check(
-            transitions.Situation(invoice=stored.invoice, at=call.at), preconditions=False
+        holder = context.tx.payment_holder
+        # Captured anywhere in the book: counted once (decisions, second set).
+        outcome = apply.capture_payment(
+            stored.invoice, payment, at=call.at, captured=lambda paid: holder(paid) is not None
         )
-        if refused is not None:
-            raise refused
-        if context.tx.payment_holder(payment.payment_id) is not None:
-            # Captured anywhere in the book: counted once (decisions, second set).
-            raise errors.PAYMENT_ID_CAPTURED.error(field="payment_id")
-        outcome = apply.capture_payment(stored.invoice, payment, at=call.at)
         context.tx.record_payment(payment.payment_id, stored.invoice.id)
         context.tx.put(outcome.invoice, version=stored.version)
         return self._ok(outcome.invoice, outcome.events)

@@ -629,25 +629,38 @@ def expire(invoice: Invoice, *, at: int) -> Outcome:
     )
 
 
-def pay(invoice: Invoice, *, amount: int, payment_id: str, at: int) -> Outcome:
+def pay(
+    invoice: Invoice,
+    *,
+    amount: int,
+    payment_id: str,
+    at: int,
+    captured: Callable[[str], bool] | None = None,
+) -> Outcome:
     """Apply a captured payment of ``amount`` minor units.
 
     Without partial payments the amount must be exactly the amount due; with
     them, anything from 1 up to the amount due. Overpayment is refused and
     changes nothing, and so is the invoice's own latest ``payment_id`` captured
-    again (a book refuses any payment id it has seen). ``payment_id`` becomes
-    the invoice's latest payment.
+    again. ``captured`` answers whether a payment id was captured anywhere else
+    (a book's ledger: it refuses any payment id it has seen); it is asked
+    after the status checks, before the amount's. ``payment_id`` becomes the
+    invoice's latest payment.
     """
     invoice = _check_invoice(invoice)
     at = _check_at(at)
     amount = v.check_integer(amount, "amount", minimum=1)
     v.check_id(payment_id, "payment_id")
+    if captured is not None and not callable(captured):
+        raise errors.MUST_BE.error(
+            field="captured", attribute="captured", expected="a function of a payment id"
+        )
     _guard(Operation.PAY, invoice, at)
     order = invoice.order
     total = invoice.amount
     if order is None or total is None:  # pragma: no cover - an issued invoice has both
         raise errors.NOT_PAYABLE.error(status=invoice.status.value)
-    if order.payment_id == payment_id:
+    if order.payment_id == payment_id or (captured is not None and captured(payment_id)):
         raise errors.PAYMENT_ID_CAPTURED.error(field="payment_id")
     due = total - order.amount_paid
     if not invoice.details.partial_payment and amount != due:

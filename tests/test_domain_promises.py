@@ -148,6 +148,20 @@ def test_the_same_payment_id_captured_twice_is_refused_and_counted_once() -> Non
     assert first.amount_paid == 300
 
 
+def test_a_ledger_passed_as_captured_refuses_an_id_seen_elsewhere_after_the_status() -> None:
+    seen = {"pay_9"}.__contains__
+
+    error = _error(lambda: pay(issued(), amount=1, payment_id="pay_9", at=T0 + 20, captured=seen))
+    cancelled = cancel(issued(), at=T0 + 20).invoice
+    first = _error(lambda: pay(cancelled, amount=1, payment_id="pay_9", at=T0 + 30, captured=seen))
+    paid = pay(issued(), amount=300, payment_id="pay_1", at=T0 + 20, captured=seen).invoice
+
+    # Before the amount's check (1 is not the amount due), after the status's.
+    assert (error.code, error.field) == ("PAYMENT_ID_CAPTURED", "payment_id")
+    assert first.code == "NOT_PAYABLE"
+    assert paid.amount_paid == 300
+
+
 # -- notifications at issue ------------------------------------------------------------------
 
 
