@@ -70,21 +70,21 @@ AREAS: Final = (
 
 EXCLUDED_MESSAGES: Final = frozenset(
     {
-        "ENTITY_INCONSISTENT",  # only loading a stored entity checks derived fields
-        "ITEM_WRONG_TYPE",  # POST /v1/items makes items of type invoice only
-        "NOT_DUE_FOR_EXPIRY",  # no endpoint expires an invoice; the sweep only expires due ones
-        "NOT_PAYABLE_DELETED",  # a deleted invoice is not found: ID_DOES_NOT_EXIST comes first
-        "AT_BEFORE_LAST_CHANGE",  # the book's clock (CLOCK_WENT_BACK) answers first
-        "INVARIANT_VIOLATION",  # the entities refuse first; only check_invariants raises it
-        "MESSAGE_PARAMETER_MISSING",  # a library bug, never an answer
-        "TABLE_INCOMPLETE",  # raised at import only
-        "EMBEDDER_ARGUMENT_MISSING",  # the book always passes its ids
-        "EMBEDDER_ID_COLLISION",  # the book's id source never repeats
-        "EVENT_UNKNOWN",  # reading a stored event, not a request
-        "STORED_ENTITY_CORRUPT",  # reading a stored row, not a request
-        "STORE_CONFLICT",  # two writers at once; a replay has one
-        "STORE_CORRUPT",  # a store file that is not this library's
-        "STORE_UNAVAILABLE",  # a database that cannot be reached
+        "EMBEDDER_ARGUMENT_MISSING",
+        "EMBEDDER_ID_COLLISION",
+        "ENTITY_INCONSISTENT",
+        "EVENT_UNKNOWN",
+        "INVARIANT_VIOLATION",
+        "MESSAGE_PARAMETER_MISSING",
+        "STORED_ENTITY_CORRUPT",
+        "TABLE_INCOMPLETE",
+        "AT_BEFORE_LAST_CHANGE",
+        "NOT_DUE_FOR_EXPIRY",
+        "ITEM_WRONG_TYPE",
+        "NOT_PAYABLE_DELETED",
+        "STORE_CONFLICT",
+        "STORE_CORRUPT",
+        "STORE_UNAVAILABLE",
     }
 )
 """Messages no replay line can trigger: the library's own (embedders, stores, tables).
