@@ -31,6 +31,7 @@ __all__ = [
     "field_check",
     "integer",
     "is_object",
+    "must_be",
     "optional_integer",
     "optional_string",
     "passes_when",
@@ -140,18 +141,19 @@ def optional_integer(*, minimum: int = 0, maximum: int = MAX_AMOUNT) -> Callable
     )
 
 
-def _not_a(name: str, expected: str) -> errors.InvoiceError:
+def must_be(name: str, expected: str) -> errors.InvoiceError:
+    """``The <name> must be <expected>.`` (``MUST_BE``) naming the parameter or field ``name``."""
     return errors.MUST_BE.error(field=name, attribute=attribute_label(name), expected=expected)
 
 
 def string(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not str:
-        raise _not_a(attribute.name, "a string")
+        raise must_be(attribute.name, "a string")
 
 
 def optional_string(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and type(value) is not str:
-        raise _not_a(attribute.name, "a string")
+        raise must_be(attribute.name, "a string")
 
 
 def text(*, maximum: int, minimum: int = 0, optional: bool = True) -> Callable[..., None]:
@@ -165,7 +167,7 @@ def text(*, maximum: int, minimum: int = 0, optional: bool = True) -> Callable[.
         if value is None and optional:
             return
         if type(value) is not str:
-            raise _not_a(attribute.name, "a string")
+            raise must_be(attribute.name, "a string")
         if len(value) > maximum:
             raise errors.MAX_LENGTH.error(
                 field=attribute.name, attribute=attribute_label(attribute.name), maximum=maximum
@@ -202,7 +204,7 @@ def instance_of(kind: type, expected: str, *, optional: bool = False) -> Callabl
         if optional and value is None:
             return
         if not isinstance(value, kind):
-            raise _not_a(attribute.name, expected)
+            raise must_be(attribute.name, expected)
 
     test = "isinstance({x}, {K})"
     return passes_when(validate, f"({{x}} is None or {test})" if optional else test, kind)
@@ -211,10 +213,10 @@ def instance_of(kind: type, expected: str, *, optional: bool = False) -> Callabl
 def tuple_of(kind: type, expected: str) -> Callable[..., None]:
     def validate(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if type(value) is not tuple:
-            raise _not_a(attribute.name, f"a tuple of {expected}")
+            raise must_be(attribute.name, f"a tuple of {expected}")
         for element in value:
             if not isinstance(element, kind):
-                raise _not_a(attribute.name, f"a tuple of {expected}")
+                raise must_be(attribute.name, f"a tuple of {expected}")
 
     return passes_when(
         validate, "(type({x}) is tuple and all(isinstance(e, {K}) for e in {x}))", kind

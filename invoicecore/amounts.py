@@ -108,7 +108,7 @@ class Currency:
     def format(self, amount: int) -> str:
         """``amount`` minor units as Razorpay writes it in messages: ``"INR 1.00"``."""
         if type(amount) is not int:
-            raise errors.MUST_BE.error(field="amount", attribute="amount", expected="an integer")
+            raise v.must_be("amount", "an integer")
         sign = "-" if amount < 0 else ""
         whole, fraction = divmod(abs(amount), 10**self.exponent)
         if self.exponent == 0:
@@ -153,9 +153,7 @@ def round_half_away_from_zero(value: Exact) -> int:
     if type(value) is int:
         return value
     if not isinstance(value, Fraction):
-        raise errors.MUST_BE.error(
-            field="value", attribute="value", expected="an integer or a Fraction"
-        )
+        raise v.must_be("value", "an integer or a Fraction")
     magnitude = abs(value)
     whole, remainder = divmod(magnitude.numerator, magnitude.denominator)
     if 2 * remainder >= magnitude.denominator:
@@ -217,13 +215,13 @@ def line_totals(line: Line) -> LineTotals:
         amount, quantity = line.amount, line.quantity
         inclusive, line_taxes = line.tax_inclusive, line.taxes
     except AttributeError:
-        raise errors.MUST_BE.error(field="line", attribute="line", expected="a LineItem") from None
+        raise v.must_be("line", "a LineItem") from None
     v.check_integer(amount, "amount")
     v.check_integer(quantity, "quantity", minimum=1)
     if type(inclusive) is not bool:
         raise errors.MUST_BE_BOOLEAN.error(field="tax_inclusive", attribute="tax inclusive")
     if type(line_taxes) is not tuple or not all(isinstance(tax, Tax) for tax in line_taxes):
-        raise errors.MUST_BE.error(field="taxes", attribute="taxes", expected="a tuple of Tax")
+        raise v.must_be("taxes", "a tuple of Tax")
     return _unchecked_line_totals(line)
 
 
@@ -269,14 +267,10 @@ def invoice_totals(lines: Iterable[LineTotals]) -> InvoiceTotals:
     net_exact: Exact = 0
     count = 0
     if not isinstance(lines, Iterable):
-        raise errors.MUST_BE.error(
-            field="lines", attribute="lines", expected="an iterable of LineTotals"
-        )
+        raise v.must_be("lines", "an iterable of LineTotals")
     for line in lines:
         if not isinstance(line, LineTotals):
-            raise errors.MUST_BE.error(
-                field="lines", attribute="lines", expected="an iterable of LineTotals"
-            )
+            raise v.must_be("lines", "an iterable of LineTotals")
         count += 1
         gross += line.gross_amount
         tax_exact += line.tax_exact
@@ -315,7 +309,7 @@ def inclusive_taxable_exact(gross: int, quantity: int, taxes: Iterable[Tax]) -> 
     v.check_integer(gross, "gross", maximum=v.MAX_AMOUNT * v.MAX_QUANTITY)
     v.check_integer(quantity, "quantity", minimum=1)
     if type(taxes) is not tuple or not all(isinstance(tax, Tax) for tax in taxes):
-        raise errors.MUST_BE.error(field="taxes", attribute="taxes", expected="a tuple of Tax")
+        raise v.must_be("taxes", "a tuple of Tax")
     flat = 0
     rates = Fraction(0)
     for tax in taxes:

@@ -51,15 +51,13 @@ EVENT_ID_PREFIX: Final = "evt"
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     if not isinstance(value, (tuple, list)) or not all(type(key) is str for key in value):
-        raise errors.MUST_BE.error(field="keys", attribute="keys", expected="a tuple of strings")
+        raise v.must_be("keys", "a tuple of strings")
     return tuple(value)
 
 
 def _json_object(value: Mapping[str, Any]) -> dict[str, Any]:
     if not v.is_object(value):
-        raise errors.MUST_BE.error(
-            field="changes", attribute="changes", expected="an object with string keys"
-        )
+        raise v.must_be("changes", "an object with string keys")
     return dict(value)
 
 
@@ -211,7 +209,7 @@ _ENUM_FIELDS: Final[Mapping[str, type[Enum]]] = MappingProxyType(
 def to_dict(event: Event) -> dict[str, Any]:
     """``event.to_dict()``: JSON-ready data for an outbox row or a log line."""
     if not isinstance(event, _InvoiceEvent):
-        raise errors.MUST_BE.error(field="event", attribute="event", expected="an Event")
+        raise v.must_be("event", "an Event")
     return event.to_dict()
 
 
@@ -265,11 +263,11 @@ def with_ids(events: Iterable[Event], new_id: Callable[[str], str]) -> tuple[Eve
     if not callable(new_id):
         raise errors.EMBEDDER_ARGUMENT_MISSING.error(field="new_id", argument="an id source")
     if not isinstance(events, Iterable):
-        raise errors.MUST_BE.error(field="events", attribute="events", expected="Events")
+        raise v.must_be("events", "Events")
     stamped = []
     for event in events:
         if not isinstance(event, _InvoiceEvent):
-            raise errors.MUST_BE.error(field="events", attribute="events", expected="Events")
+            raise v.must_be("events", "Events")
         event_id: object = new_id(EVENT_ID_PREFIX)
         if type(event_id) is not str or not event_id:
             raise errors.EMBEDDER_ARGUMENT_MISSING.error(

@@ -155,7 +155,7 @@ def check_line_amount(value: object, currency: MinimumAmount, field: str = "amou
     """
     minimum = getattr(currency, "minimum_amount", None)
     if type(minimum) is not int or not callable(getattr(currency, "format", None)):
-        raise errors.MUST_BE.error(field="currency", attribute="currency", expected="a Currency")
+        raise v.must_be("currency", "a Currency")
     amount = v.check_integer(value, v.check_field_name(field))
     found = currency
     if amount < found.minimum_amount:
@@ -215,11 +215,9 @@ def refuse_extras(
     ``accepted`` and the 16, never by the number of keys sent.
     """
     if type(prefix) is not str:
-        raise errors.MUST_BE.error(field="prefix", attribute="prefix", expected="a string")
+        raise v.must_be("prefix", "a string")
     if not isinstance(accepted, (frozenset, tuple)):
-        raise errors.MUST_BE.error(
-            field="accepted", attribute="accepted", expected="a frozenset or tuple of keys"
-        )
+        raise v.must_be("accepted", "a frozenset or tuple of keys")
     if not v.is_object(body):
         raise errors.MUST_BE.error(
             field=prefix.rstrip(".") or None, attribute="body", expected="an object"

@@ -190,18 +190,14 @@ def _check_merge_arguments(
     existing: object, elements: object, currency: object, new_id: object, items: object
 ) -> None:
     if not isinstance(existing, tuple) or not all(isinstance(x, LineItem) for x in existing):
-        raise errors.MUST_BE.error(
-            field="existing", attribute="existing", expected="a tuple of LineItem"
-        )
+        raise v.must_be("existing", "a tuple of LineItem")
     if not isinstance(elements, tuple):
-        raise errors.MUST_BE.error(
-            field="line_items", attribute="line items", expected="a tuple of line item patches"
-        )
+        raise v.must_be("line_items", "a tuple of line item patches")
     amounts.get_currency(currency)
     if not callable(new_id):
-        raise errors.MUST_BE.error(field="new_id", attribute="new id", expected="an id source")
+        raise v.must_be("new_id", "an id source")
     if items is not None and not isinstance(items, Mapping):
-        raise errors.MUST_BE.error(field="items", attribute="items", expected="a mapping or None")
+        raise v.must_be("items", "a mapping or None")
 
 
 def _kept(  # noqa: PLR0917 - a private step of merge_line_items
@@ -232,7 +228,7 @@ def id_source(new_id: object) -> IdSource:
 
         return missing
     if not callable(new_id):
-        raise errors.MUST_BE.error(field="new_id", attribute="new id", expected="a function")
+        raise v.must_be("new_id", "a function")
 
     def checked(prefix: str) -> str:
         return v.check_id(new_id(prefix), "new_id")
@@ -276,7 +272,7 @@ def _template(
     if item_id is None:
         return {}
     if items is not None and not isinstance(items, Mapping):
-        raise errors.MUST_BE.error(field="items", attribute="items", expected="a mapping")
+        raise v.must_be("items", "a mapping")
     item = items.get(item_id) if isinstance(item_id, str) and items is not None else None
     if not isinstance(item, Item):
         raise errors.ID_DOES_NOT_EXIST.error(field=f"{field}.item_id")

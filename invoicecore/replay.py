@@ -34,7 +34,7 @@ class Replayer:
 
     def __init__(self, book: Book | None = None) -> None:
         if book is not None and not isinstance(book, Book):
-            raise errors.MUST_BE.error(field="book", attribute="book", expected="a Book")
+            raise v.must_be("book", "a Book")
         self.book = Book() if book is None else book
 
     def step(self, line: str | bytes) -> str:
@@ -53,7 +53,7 @@ class Replayer:
         if isinstance(data, Mapping) and len(data) == 1 and data.get("reset") is True:
             return None
         if not isinstance(data, Mapping):
-            raise errors.MUST_BE.error(field="line", attribute="line", expected="an object")
+            raise v.must_be("line", "an object")
         extras = [key for key in data if key not in LINE_KEYS]
         if extras:
             raise errors.EXTRA_FIELDS.error(field=extras[0], keys=", ".join(extras))
@@ -72,7 +72,7 @@ class Replayer:
 def replay(lines: Iterable[str | bytes], *, book: Book | None = None) -> Iterator[str]:
     """One response line per script line (``str`` or UTF-8 ``bytes``); blank lines are skipped."""
     if not isinstance(lines, Iterable):
-        raise errors.MUST_BE.error(field="lines", attribute="lines", expected="an iterable")
+        raise v.must_be("lines", "an iterable")
     replayer = Replayer(book)
     for line in lines:
         given: object = line
@@ -94,9 +94,7 @@ def encode(response: Response) -> str:
             {"status": response.status, "body": response.body}, ensure_ascii=False, allow_nan=False
         )
     except (TypeError, ValueError, RecursionError):
-        raise errors.MUST_BE.error(
-            field="body", attribute="body", expected="JSON values (dicts with string keys)"
-        ) from None
+        raise v.must_be("body", "JSON values (dicts with string keys)") from None
     return _ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 

@@ -214,11 +214,9 @@ def check_covers(table: str, rows: Iterable[object], members: Iterable[Enum]) ->
         present = set(rows)
         wanted = list(members)
     except TypeError:  # not iterable, or rows that cannot be hashed
-        raise errors.MUST_BE.error(
-            field="rows", attribute="rows", expected="iterables of hashable rows and Enum members"
-        ) from None
+        raise v.must_be("rows", "iterables of hashable rows and Enum members") from None
     if not all(isinstance(member, Enum) for member in wanted):
-        raise errors.MUST_BE.error(field="members", attribute="members", expected="Enum members")
+        raise v.must_be("members", "Enum members")
     missing = [member for member in wanted if member not in present]
     if missing:
         raise errors.TABLE_INCOMPLETE.error(
@@ -245,6 +243,4 @@ if {entry.timestamp for entry in STATUS_TABLE.values()} - {None, *_TIMESTAMPS}:
 
 def row(status: Status) -> StatusRow:
     """The row of ``status`` (every status has one: checked at import)."""
-    if not isinstance(status, Status):
-        raise errors.MUST_BE.error(field="status", attribute="status", expected="a Status")
-    return STATUS_TABLE[status]
+    return STATUS_TABLE[v.check_type(status, Status, "status", "a Status")]

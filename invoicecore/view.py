@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-from invoicecore import errors
+from invoicecore import _validators as v
 from invoicecore.amounts import CURRENCIES
 
 __all__ = ["header", "money", "row", "utc_time"]
@@ -116,7 +116,7 @@ def utc_time(at: int) -> str:
     (H. Hinnant's algorithm), so the core needs no ``datetime``.
     """
     if type(at) is not int:  # any int: years before 1970 and after 9999 too
-        raise errors.MUST_BE.error(field="at", attribute="at", expected="an integer")
+        raise v.must_be("at", "an integer")
     days, seconds = divmod(at, 86_400)
     era, day_of_era = divmod(days + 719_468, 146_097)
     year_of_era = (

@@ -101,11 +101,11 @@ class Context:
     ) -> None:
         # Built once per request: type tests only, no bound that costs.
         if at is not None and type(at) is not int:
-            raise _not_a("at", "an integer")
+            raise v.must_be("at", "an integer")
         if currency is not None and type(currency) is not str:
-            raise _not_a("currency", "a string")
+            raise v.must_be("currency", "a string")
         if accepted is not None and type(accepted) is not frozenset:
-            raise _not_a("accepted", "a frozenset of keys")
+            raise v.must_be("accepted", "a frozenset of keys")
         if type(fast) is not bool:
             raise _not_bool("fast")
         self.at = at
@@ -121,17 +121,13 @@ class Context:
 # ---------------------------------------------------------------------------
 
 
-def _not_a(name: str, expected: str) -> errors.InvoiceError:
-    return errors.MUST_BE.error(field=name, attribute=_label(name), expected=expected)
-
-
 def _not_bool(name: str) -> errors.InvoiceError:
     return errors.MUST_BE_BOOLEAN.error(field=name, attribute=_label(name))
 
 
 def _string(value: object, name: str) -> str:
     if type(value) is not str:
-        raise _not_a(name, "a string")
+        raise v.must_be(name, "a string")
     return value
 
 
@@ -151,13 +147,13 @@ def _optional_flag(value: object, name: str) -> bool | None:
 
 def _names(value: object, name: str) -> tuple[str, ...]:
     if type(value) is not tuple or not all(isinstance(key, str) for key in value):
-        raise _not_a(name, "a tuple of strings")
+        raise v.must_be(name, "a tuple of strings")
     return value
 
 
 def _callable(value: object, name: str) -> None:
     if not callable(value):
-        raise _not_a(name, "a callable")
+        raise v.must_be(name, "a callable")
 
 
 def _message(value: object, name: str = "message") -> None:
@@ -166,33 +162,33 @@ def _message(value: object, name: str = "message") -> None:
 
 def _frozen(value: object) -> Mapping[str, object]:
     if not v.is_object(value):
-        raise _not_a("limits", "an object")
+        raise v.must_be("limits", "an object")
     return MappingProxyType(dict(value))
 
 
 def _frozen_names(value: object) -> Mapping[str, str]:
     if not v.is_object(value) or not all(type(name) is str for name in value.values()):
-        raise _not_a("aliases", "an object of strings")
+        raise v.must_be("aliases", "an object of strings")
     return MappingProxyType(dict(value))  # type: ignore[arg-type]
 
 
 def _check_field(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not callable(value):
-        raise _not_a(attribute.name, "a callable")
+        raise v.must_be(attribute.name, "a callable")
 
 
 def _optional_check_field(
     _instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
     if value is not None and not callable(value):
-        raise _not_a(attribute.name, "a callable")
+        raise v.must_be(attribute.name, "a callable")
 
 
 def _fast_field(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (
         type(value) is not tuple or not all(isinstance(part, _Fast) for part in value)
     ):
-        raise _not_a(attribute.name, "a tuple of fast parts")
+        raise v.must_be(attribute.name, "a tuple of fast parts")
 
 
 NO_DEFAULT: Final = object()
@@ -329,13 +325,13 @@ def run(table: Table, body: Mapping[str, Any], prefix: str, context: Context) ->
     raises ``The <parameter> must be ...``; the exact-type tests come first.
     """
     if type(table) is not Table and not isinstance(table, Table):
-        raise _not_a("table", "a Table")
+        raise v.must_be("table", "a Table")
     if type(body) is not dict and not v.is_object(body):
-        raise _not_a("body", "an object")
+        raise v.must_be("body", "an object")
     if type(prefix) is not str:
-        raise _not_a("prefix", "a string")
+        raise v.must_be("prefix", "a string")
     if type(context) is not Context and not isinstance(context, Context):
-        raise _not_a("context", "a Context")
+        raise v.must_be("context", "a Context")
     fast = table.fast_run
     if fast is not None and context.fast:
         result = fast(body, context)
@@ -797,7 +793,7 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
     """One of the given strings exactly (``draft``: ``"1"`` or ``"0"``)."""
     _string(name, "name")
     if not v.is_object(choices):
-        raise _not_a("choices", "an object")
+        raise v.must_be("choices", "an object")
     attribute = _label(name)
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
