@@ -686,10 +686,13 @@ class _Builder:
         description: str,
         script: Sequence[Any],
         tags: Iterable[str] = (),
+        *,
+        replayed: list[Any] | None = None,
     ) -> list[Any]:
+        # ``replayed``: the script's responses, when the caller has just run it (``_run``).
+        expected: list[Any] = [] if replayed is None else replayed
         replayer = Replayer()
-        expected: list[Any] = []
-        for line in script:
+        for line in script if replayed is None else ():
             text = line if isinstance(line, str) else encode_line(line)
             if not text.strip():
                 continue
@@ -1667,11 +1670,12 @@ def _fault_key(rule: requests.Rule) -> str | None:
     return rule.key if rule.key is not None else rule.name.split(" + ")[0]
 
 
-def _faults(
-    target: _Target,
-) -> list[tuple[requests.Rule, Callable[[dict[str, Any]], None], str, Any]]:
-    """Per rule, every distinct error a single fault gives: (rule, fault, label, error)."""
-    found: list[tuple[requests.Rule, Callable[[dict[str, Any]], None], str, Any]] = []
+_Fault = tuple[requests.Rule, Callable[[dict[str, Any]], None], str, Any, list[Any]]
+
+
+def _faults(target: _Target) -> list[_Fault]:
+    """Per rule, every distinct error a single fault gives: (rule, fault, label, error, replies)."""
+    found: list[_Fault] = []
     base_error = _error_of(_run(target.wrap(dict(target.base))))
     for rule in target.table.rules:
         seen: set[object] = {base_error}
@@ -1695,11 +1699,12 @@ def _faults(
         for fault, label in options:
             body = dict(target.base)
             fault(body)
-            error = _error_of(_run(target.wrap(body)))
+            replies = _run(target.wrap(body))
+            error = _error_of(replies)
             if error is None or error in seen:
                 continue
             seen.add(error)
-            found.append((rule, fault, label, error))
+            found.append((rule, fault, label, error, replies))
     return found
 
 
@@ -1744,7 +1749,7 @@ def _tables(b: _Builder) -> list[str]:
         table = target.table
         faults = _faults(target)
         firsts: dict[int, tuple[Callable[[dict[str, Any]], None], str, Any]] = {}
-        for rule, fault, label, error in faults:
+        for rule, fault, label, error, replies in faults:
             index = table.rules.index(rule)
             firsts.setdefault(index, (fault, label, error))
             body = dict(target.base)
@@ -1755,6 +1760,7 @@ def _tables(b: _Builder) -> list[str]:
                 f"{table.title}: {rule.name} ({rule.kind}) with {label}",
                 target.wrap(body),
                 [f"table:{table.name}", f"rule:{rule.name}", f"kind:{rule.kind}", "error"],
+                replayed=replies,
             )
         for (i, (fault_a, label_a, error_a)), (
             j,
@@ -1785,6 +1791,7 @@ def _tables(b: _Builder) -> list[str]:
                     f"rule:{rule_a.name}",
                     f"rule:{rule_b.name}",
                 ],
+                replayed=responses,
             )
     return pairs
 

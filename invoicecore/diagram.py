@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 from typing import TYPE_CHECKING, Final
-from xml.sax.saxutils import escape, quoteattr
 
 from invoicecore import _validators as v
 from invoicecore import errors
@@ -239,12 +238,27 @@ def _n(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+def _escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities (``xml.sax.saxutils`` costs ``urllib`` to import)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes, as ``xml.sax.saxutils.quoteattr`` writes it."""
+    value = _escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"{}"'.format(value.replace('"', "&quot;"))
+
+
 def _text(x: float, y: float, content: str, **attributes: str) -> str:
     extra = "".join(
-        f" {key.strip('_').replace('_', '-')}={quoteattr(value)}"
+        f" {key.strip('_').replace('_', '-')}={_quoteattr(value)}"
         for key, value in attributes.items()
     )
-    return f'<text x="{_n(x)}" y="{_n(y)}"{extra}>{escape(content)}</text>'
+    return f'<text x="{_n(x)}" y="{_n(y)}"{extra}>{_escape(content)}</text>'
 
 
 def to_svg() -> str:
@@ -264,7 +278,7 @@ def to_svg() -> str:
         (
             '<svg xmlns="http://www.w3.org/2000/svg" '
             f'width="{_n(right)}" height="{_n(height)}" viewBox="0 0 {_n(right)} {_n(height)}" '
-            f'role="img" font-family={quoteattr(_FONT)} font-size="12">'
+            f'role="img" font-family={_quoteattr(_FONT)} font-size="12">'
         ),
         "<title>The invoice lifecycle</title>",
         (

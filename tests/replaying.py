@@ -1,4 +1,4 @@
-"""Running scripts through the real command line, for the end-to-end tests."""
+"""Running scripts through the real command line, or the replay function, for end-to-end tests."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 from typing import Any
+
+from invoicecore.replay import replay
 
 ENVELOPE = {
     "code": "BAD_REQUEST_ERROR",
@@ -25,6 +27,12 @@ def run_cli(script: str) -> list[str]:
     )
     assert (result.returncode, result.stderr) == (0, b"")
     return result.stdout.decode().splitlines()
+
+
+def run_in_process(script: str) -> list[str]:
+    """What ``run_cli`` gives, from ``invoicecore.replay.replay`` in this process."""
+    lines = script.encode().split(b"\n")
+    return "".join(f"{line}\n" for line in replay(lines)).splitlines()
 
 
 def call(at: int, method: str, path: str, **extra: Any) -> str:

@@ -24,7 +24,8 @@ import invoicecore
 from invoicecore.book import Response
 from invoicecore.errors import InvoiceError
 from invoicecore.replay import encode
-from tests.test_robustness import ANYTHING
+from tests.anything import ARGUMENT
+from tests.helpers import sweep_examples
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -111,29 +112,63 @@ def _documented(module: str) -> tuple[type[BaseException], ...]:
     return (InvoiceError,)
 
 
-def test_every_public_callable_without_parameters_raises_nothing_undocumented() -> None:
-    for name in sorted(name for name, (_, parameters, _) in PUBLIC.items() if not parameters):
-        function, _, module = PUBLIC[name]
-        try:
-            function()
-        except _documented(module) as error:
-            assert str(error), name
+WHOLE_SUITE: Final = frozenset({"conformance.coverage"})
+"""Callables that run every request table's faults (seconds a call, a cached value
+after): swept in the slow set (CI). ``conformance.generate`` runs the same faults once
+here, without arguments."""
 
 
-@pytest.mark.parametrize("name", sorted(name for name, found in PUBLIC.items() if found[1]))
-@settings(max_examples=max(10, settings().max_examples // 4))  # dev 10, ci 50
+def _call(name: str, kwargs: dict[str, Any]) -> None:
+    function, _, module = PUBLIC[name]
+    try:
+        function(**kwargs)
+    except _documented(module) as error:
+        assert str(error), name
+        if isinstance(error, InvoiceError):
+            assert error.code, name
+    # Anything else (TypeError, KeyError, AttributeError ...) propagates and fails.
+
+
+def _sweep(name: str, data: st.DataObject) -> None:
+    _call(name, {parameter: data.draw(ARGUMENT, label=parameter) for parameter in PUBLIC[name][1]})
+
+
+def _names(*, parameters: bool, whole_suite: bool = False) -> list[str]:
+    return sorted(
+        name
+        for name, (_, taken, _) in PUBLIC.items()
+        if bool(taken) is parameters and (name in WHOLE_SUITE) is whole_suite
+    )
+
+
+@pytest.mark.parametrize("name", _names(parameters=False))
+def test_every_public_callable_without_parameters_raises_nothing_undocumented(name: str) -> None:
+    _call(name, {})
+
+
+@pytest.mark.parametrize("name", _names(parameters=True))
+@settings(max_examples=sweep_examples(ci=50))
 @given(data=st.data())
 def test_every_public_callable_raises_only_documented_errors(
     name: str, data: st.DataObject
 ) -> None:
-    function, parameters, module = PUBLIC[name]
-    kwargs = {parameter: data.draw(ANYTHING, label=parameter) for parameter in parameters}
+    _sweep(name, data)
 
-    try:
-        function(**kwargs)
-    except _documented(module) as error:
-        assert str(error)
-    # Anything else (TypeError, KeyError, AttributeError ...) propagates and fails.
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _names(parameters=True, whole_suite=True))
+@settings(max_examples=sweep_examples(ci=50))
+@given(data=st.data())
+def test_the_whole_suite_builders_raise_only_documented_errors(
+    name: str, data: st.DataObject
+) -> None:
+    _sweep(name, data)
+
+
+def test_the_whole_suite_builders_are_in_the_table() -> None:
+    assert set(PUBLIC) >= WHOLE_SUITE
+    assert _names(parameters=False, whole_suite=True) == []
+    assert _names(parameters=True, whole_suite=True) == ["conformance.coverage"]
 
 
 def test_the_table_reaches_every_public_core_module() -> None:

@@ -99,6 +99,7 @@ def test_in_a_terminal_the_replay_shows_the_readable_view_in_colour() -> None:
     assert not shown.lstrip().startswith("{")
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @posix_only
 def test_no_color_in_a_terminal_gives_the_same_rows_without_escapes() -> None:
     _, painted = _in_a_terminal([*REPLAY, str(LIFECYCLE)])
@@ -110,6 +111,7 @@ def test_no_color_in_a_terminal_gives_the_same_rows_without_escapes() -> None:
     assert plain == ANSI.sub("", painted)
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @posix_only
 def test_a_dumb_terminal_gets_no_colour_and_color_always_wins_over_no_color() -> None:
     _, dumb = _in_a_terminal([*REPLAY, str(LIFECYCLE)], TERM="dumb")
@@ -119,6 +121,7 @@ def test_a_dumb_terminal_gets_no_colour_and_color_always_wins_over_no_color() ->
     assert "\x1b[" in forced
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @posix_only
 def test_format_jsonl_in_a_terminal_prints_the_protocol() -> None:
     code, shown = _in_a_terminal([*REPLAY, "--format", "jsonl", str(LIFECYCLE)])
@@ -136,6 +139,7 @@ def test_into_a_pipe_the_replay_prints_the_exact_json_lines() -> None:
     assert result.stdout == EXPECTED.read_bytes()
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 def test_format_text_into_a_pipe_is_the_view_without_colour_unless_forced() -> None:
     plain = subprocess.run(
         [*REPLAY, "--format", "text", str(LIFECYCLE)],
@@ -157,6 +161,7 @@ def test_format_text_into_a_pipe_is_the_view_without_colour_unless_forced() -> N
     assert b"\x1b[" in forced.stdout
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @posix_only
 def test_a_reader_that_stops_early_ends_the_replay_by_sigpipe_silently(tmp_path: Path) -> None:
     process = subprocess.Popen(
@@ -178,6 +183,7 @@ def test_a_reader_that_stops_early_ends_the_replay_by_sigpipe_silently(tmp_path:
     process.stderr.close()
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_replay_piped_into_head_exits_141_as_git_and_ls_do(tmp_path: Path) -> None:
     command = 'python -m invoicecore replay "$1" | head -1; echo "${PIPESTATUS[@]}" >&2'
@@ -195,6 +201,7 @@ def test_replay_piped_into_head_exits_141_as_git_and_ls_do(tmp_path: Path) -> No
     assert result.stderr == b"141 0\n"
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("format", ["jsonl", "text"])
 def test_a_full_disk_is_one_line_and_exit_1(format: str) -> None:
@@ -212,6 +219,7 @@ def test_a_full_disk_is_one_line_and_exit_1(format: str) -> None:
     )
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_states_to_a_full_disk_is_one_line_and_exit_1() -> None:
     with Path("/dev/full").open("wb") as full:
@@ -228,6 +236,7 @@ def test_states_to_a_full_disk_is_one_line_and_exit_1() -> None:
     )
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_a_closed_standard_output_is_one_line_and_exit_1() -> None:
     result = subprocess.run(
@@ -240,6 +249,7 @@ def test_a_closed_standard_output_is_one_line_and_exit_1() -> None:
     assert result.stderr == b"invoicecore: cannot write to standard output: Bad file descriptor\n"
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_a_closed_standard_input_is_one_line_and_exit_2() -> None:
     result = subprocess.run(
@@ -253,6 +263,7 @@ def test_a_closed_standard_input_is_one_line_and_exit_2() -> None:
     assert result.stderr == b"invoicecore replay: cannot read standard input: Bad file descriptor\n"
 
 
+@pytest.mark.slow  # a process in a terminal or a pipe (CI)
 @posix_only
 def test_ctrl_c_while_waiting_for_input_is_one_line_and_exit_130() -> None:
     process = subprocess.Popen(

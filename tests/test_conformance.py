@@ -67,6 +67,7 @@ def test_every_file_carries_both_versions() -> None:
         }
 
 
+@pytest.mark.slow  # the whole suite's coverage: every request table's faults run (CI)
 def test_coverage_is_complete_and_the_docs_print_it(checked_in: list[Case]) -> None:
     report = conformance.coverage(checked_in)
     covered = {
@@ -83,6 +84,7 @@ def test_coverage_is_complete_and_the_docs_print_it(checked_in: list[Case]) -> N
     assert block + conformance_run.DOCS_END in page
 
 
+@pytest.mark.slow  # as above
 def test_every_message_a_request_can_trigger_is_covered_or_excluded(
     checked_in: list[Case],
 ) -> None:
@@ -285,7 +287,8 @@ def _run(command: str, **options: Any) -> tuple[int, str]:
 
 
 def test_the_reference_passes_a_tagged_subset() -> None:
-    code, text = _run(REFERENCE, tags=["messages"])
+    # One port process for the ten cases (the planted bug below runs one per case).
+    code, text = _run(REFERENCE, tags=["messages"], persistent=True)
 
     assert code == 0
     assert text.splitlines()[-1].startswith("10 passed, 0 failed, ")
@@ -305,6 +308,7 @@ def test_the_planted_bug_fails_and_the_report_names_the_rule() -> None:
     assert text.splitlines()[-1].startswith("6 passed, 1 failed, ")
 
 
+@pytest.mark.slow  # port processes (CI)
 def test_json_and_junit_reports() -> None:
     code, text = _run(PLANTED, tags=["cell:partially_paid:cancel"], format="json")
     report = json.loads(text[: text.rindex("}") + 1])
@@ -334,6 +338,7 @@ def test_a_port_that_prints_nothing_fails_every_case() -> None:
     assert text.splitlines()[-1].startswith("0 passed, 5 failed, ")
 
 
+@pytest.mark.slow  # port processes (CI)
 def test_the_command_line_closes_with_the_summary() -> None:
     done = subprocess.run(
         [
@@ -347,6 +352,7 @@ def test_the_command_line_closes_with_the_summary() -> None:
             "idempotency",
             "--vectors",
             str(VECTORS),
+            "--persistent",
         ],
         capture_output=True,
         text=True,

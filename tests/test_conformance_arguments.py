@@ -26,7 +26,14 @@ CASE = Case(
     script=({"at": 1, "method": "GET", "path": "/v1/invoices"},),
     expected=({"status": 200, "body": {"entity": "collection", "count": 0, "items": []}},),
 )
-REPORT = conformance.coverage([CASE])
+
+
+REPORT: dict[str, Any] = {
+    "cases": 1,
+    **dict.fromkeys(("messages", "fields", "cells", "pairs", "limits", "endpoints"), (0, 1)),
+}
+"""A well-formed report, written out (``coverage()`` runs every table's faults, seconds)."""
+
 C: Any = conformance
 """Called through ``Any``: the arguments are of the wrong type on purpose."""
 NEW_CASE: Any = Case
@@ -195,3 +202,8 @@ def test_the_runner_exits_2_on_a_vector_file_load_area_refuses(
         f"invoicecore conformance: cannot read the vectors in {tmp_path}: "
         "The case must be an object with id, description, tags, script and expected.\n"
     )
+
+
+def test_the_written_out_report_is_one_render_coverage_takes() -> None:
+    # So that the refusal above is of the one bad entry, not of the whole report.
+    assert "| (status x operation) cells | 0 of 1 |" in conformance.render_coverage(REPORT)

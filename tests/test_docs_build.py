@@ -24,6 +24,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 pytest.importorskip("sphinx", reason="the docs tools come with the dev extra")
 
+# A Sphinx build in its own process: the slow set (CI, which also builds the whole site).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:

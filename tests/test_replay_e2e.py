@@ -1,10 +1,18 @@
-"""Scripts through the real CLI in a subprocess, compared line for line."""
+"""Scripts replayed and compared line for line: through the real CLI in a subprocess (the
+slow set, CI) and through the replay function in this process (the default run)."""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from tests.replaying import call, error_line, run_cli
+import pytest
+
+from tests import replaying
+from tests.replaying import call, error_line
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 T = 1_700_000_000
 CREATE_DRAFT = call(
@@ -21,7 +29,13 @@ ISSUED_WITH_CONTACTLESS_CUSTOMER = call(
 )
 
 
-def test_every_endpoints_not_found() -> None:
+@pytest.fixture(params=["in-process", pytest.param("process", marks=pytest.mark.slow)])
+def run_cli(request: pytest.FixtureRequest) -> Callable[[str], list[str]]:
+    """The same script, the same expected lines: the CLI's process or the replay function."""
+    return replaying.run_cli if request.param == "process" else replaying.run_in_process
+
+
+def test_every_endpoints_not_found(run_cli: Callable[[str], list[str]]) -> None:
     paths = [
         ("GET", "/v1/invoices/inv_x"),
         ("PATCH", "/v1/invoices/inv_x"),
@@ -38,7 +52,7 @@ def test_every_endpoints_not_found() -> None:
     assert lines == [error_line("The id provided does not exist", "id")] * len(paths)
 
 
-def test_operation_not_allowed_and_notify_checks() -> None:
+def test_operation_not_allowed_and_notify_checks(run_cli: Callable[[str], list[str]]) -> None:
     script = [
         ISSUED_WITH_CONTACTLESS_CUSTOMER,
         call(T + 1, "POST", "/v1/invoices/inv_00000000000001/issue"),
@@ -67,7 +81,7 @@ def test_operation_not_allowed_and_notify_checks() -> None:
     assert json.loads(lines[6])["body"]["status"] == "cancelled"
 
 
-def test_count_skip_and_query_errors() -> None:
+def test_count_skip_and_query_errors(run_cli: Callable[[str], list[str]]) -> None:
     queries = [{"count": 0}, {"count": "101"}, {"skip": -1}, {"count": "x"}, {"deleted": 1}]
 
     lines = run_cli("\n".join(call(T, "GET", "/v1/invoices", query=q) for q in queries))
@@ -81,7 +95,7 @@ def test_count_skip_and_query_errors() -> None:
     ]
 
 
-def test_receipt_uniqueness_is_held_and_freed() -> None:
+def test_receipt_uniqueness_is_held_and_freed(run_cli: Callable[[str], list[str]]) -> None:
     script = [
         call(T, "POST", "/v1/invoices", body={"draft": "1", "receipt": "R-1"}),
         call(T + 1, "POST", "/v1/invoices", body={"draft": "1", "invoice_number": "R-1"}),
@@ -100,7 +114,9 @@ def test_receipt_uniqueness_is_held_and_freed() -> None:
     assert json.loads(lines[5])["body"]["receipt"] == "R-1"
 
 
-def test_malformed_lines_clocks_and_unknown_paths_do_not_stop_the_script() -> None:
+def test_malformed_lines_clocks_and_unknown_paths_do_not_stop_the_script(
+    run_cli: Callable[[str], list[str]],
+) -> None:
     script = [
         "{not json",
         "[1, 2]",
@@ -139,7 +155,7 @@ def test_malformed_lines_clocks_and_unknown_paths_do_not_stop_the_script() -> No
     ]
 
 
-def test_a_failed_call_allocates_no_id() -> None:
+def test_a_failed_call_allocates_no_id(run_cli: Callable[[str], list[str]]) -> None:
     script = [
         call(T, "POST", "/v1/invoices", body={"line_items": [{"name": "Book", "amount": 400}]}),
         CREATE_DRAFT,
@@ -152,7 +168,7 @@ def test_a_failed_call_allocates_no_id() -> None:
     assert json.loads(lines[1])["body"]["line_items"][0]["id"] == "li_00000000000001"
 
 
-def test_delete_and_notify_bodies_and_payments() -> None:
+def test_delete_and_notify_bodies_and_payments(run_cli: Callable[[str], list[str]]) -> None:
     script = [
         call(
             T,
@@ -204,7 +220,7 @@ def test_delete_and_notify_bodies_and_payments() -> None:
     assert json.loads(lines[6])["body"]["count"] == 1
 
 
-def test_the_reference_errors_a_new_integration_meets() -> None:
+def test_the_reference_errors_a_new_integration_meets(run_cli: Callable[[str], list[str]]) -> None:
     issued = {"customer": {"name": "Ravi"}, "line_items": [{"name": "Book", "amount": 400}]}
     script = [
         call(T, "POST", "/v1/invoices", body=issued),
@@ -302,7 +318,9 @@ def test_the_reference_errors_a_new_integration_meets() -> None:
     assert json.loads(lines[18])["body"]["sms_status"] == "sent"
 
 
-def test_marking_a_notification_twice_and_the_expiry_sweep() -> None:
+def test_marking_a_notification_twice_and_the_expiry_sweep(
+    run_cli: Callable[[str], list[str]],
+) -> None:
     body = {
         "customer": {"name": "Ravi", "contact": "+9100"},
         "line_items": [{"name": "Book", "amount": 400}],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,84 +34,14 @@ from invoicecore import (
     webhooks,
     wire,
 )
-from invoicecore.testing.strategies import invoices, line_items
-from tests.helpers import BOOK, CUSTOMER, issued, sweep_examples
+from tests.anything import ARGUMENT
+from tests.helpers import sweep_examples
+from tests.test_any_arguments import PUBLIC
 
 _COMMAND = requests.parse_create(
     {"line_items": [{"name": "Pen", "amount": 500}], "customer": {"name": "Asha"}}, at=0
 )
 
-
-def _ids(prefix: str) -> str:
-    return f"{prefix}_00000000000099"
-
-
-ANYTHING: st.SearchStrategy[Any] = st.deferred(
-    lambda: (
-        st.none()
-        | st.booleans()
-        | st.integers()
-        | st.floats()
-        | st.fractions()
-        | st.text(max_size=10)
-        | st.binary(max_size=10)
-        | st.sampled_from(
-            [
-                object(),
-                BOOK,
-                CUSTOMER,
-                issued(),
-                Details(),
-                events.InvoicePaid(
-                    invoice_id="inv_00000000000001",
-                    at=1,
-                    payment_id="pay_1",
-                    payment_amount=1,
-                    amount_paid=1,
-                    amount_due=0,
-                ),
-                events.InvoiceExpired(invoice_id="inv_00000000000001", at=1),
-                {"name": "invoice.expired", "invoice_id": "inv_1", "at": 1},
-                errors.URL_NOT_FOUND.error(),
-                Notes(),
-                [BOOK],
-                (BOOK,),
-                "sms",
-                "INR",
-                _ids,
-            ]
-        )
-        | st.sampled_from(list(invoicecore.Status))
-        | st.lists(ANYTHING, max_size=3)
-        | st.tuples(ANYTHING, ANYTHING)
-        | st.dictionaries(st.text(max_size=5) | st.integers(), ANYTHING, max_size=3)
-        | st.fixed_dictionaries(
-            {},
-            optional={
-                "notes": ANYTHING,
-                "line_items": st.lists(
-                    st.fixed_dictionaries(
-                        {},
-                        optional={
-                            "id": st.just("li_00000000000001") | ANYTHING,
-                            "name": ANYTHING,
-                            "amount": ANYTHING,
-                            "item_id": ANYTHING,
-                            "taxes": ANYTHING,
-                        },
-                    ),
-                    max_size=3,
-                ),
-                "customer": ANYTHING,
-                "customer_id": ANYTHING,
-                "draft": ANYTHING,
-                "expire_by": ANYTHING,
-            },
-        )
-        | invoices(max_line_items=2)
-        | line_items()
-    )
-)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -248,8 +179,16 @@ POSITIONAL = {
     "Notes",
 }
 
-ENTITIES: dict[type, tuple[str, ...]] = {
-    cls: tuple(field.name for field in __import__("attrs").fields(cls))
+SWEPT_THERE: Final = frozenset(id(function) for function, _, _ in PUBLIC.values())
+"""What tests/test_any_arguments.py already calls with arbitrary arguments (module-level
+functions and classes, entities included). Here those run in the slow set only (CI, 200
+examples each, as before); the default run sweeps the rest of the table, the methods and
+the calls with a fixed argument, which that sweep cannot reach."""
+
+ONLY_HERE: Final = sorted(name for name, (f, _) in FUNCTIONS.items() if id(f) not in SWEPT_THERE)
+
+ENTITIES: Final[dict[type, tuple[str, ...]]] = {
+    cls: tuple(field.name for field in attrs.fields(cls))
     for cls in (
         Address,
         Customer,
@@ -269,12 +208,19 @@ ENTITIES: dict[type, tuple[str, ...]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def _marks(function: object) -> tuple[pytest.MarkDecorator, ...]:
+    return (pytest.mark.slow,) if id(function) in SWEPT_THERE else ()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(name, marks=_marks(FUNCTIONS[name][0]), id=name) for name in sorted(FUNCTIONS)],
+)
 @settings(max_examples=sweep_examples())
 @given(data=st.data())
 def test_public_functions_raise_only_invoice_errors(name: str, data: st.DataObject) -> None:
     function, parameters = FUNCTIONS[name]
-    kwargs = {p: data.draw(ANYTHING, label=p) for p in parameters}
+    kwargs = {p: data.draw(ARGUMENT, label=p) for p in parameters}
 
     try:
         if name in POSITIONAL:
@@ -287,11 +233,13 @@ def test_public_functions_raise_only_invoice_errors(name: str, data: st.DataObje
     # Anything else propagates and fails the test.
 
 
-@pytest.mark.parametrize("cls", list(ENTITIES), ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "cls", [pytest.param(cls, marks=_marks(cls), id=cls.__name__) for cls in ENTITIES]
+)
 @settings(max_examples=sweep_examples())
 @given(data=st.data())
 def test_entity_constructors_raise_only_invoice_errors(cls: type, data: st.DataObject) -> None:
-    kwargs = {name: data.draw(ANYTHING, label=name) for name in ENTITIES[cls]}
+    kwargs = {name: data.draw(ARGUMENT, label=name) for name in ENTITIES[cls]}
 
     try:
         cls(**kwargs)
@@ -299,7 +247,7 @@ def test_entity_constructors_raise_only_invoice_errors(cls: type, data: st.DataO
         assert error.description
 
 
-def test_the_robustness_table_covers_every_public_function() -> None:
+def test_every_public_function_is_swept_here_or_by_the_any_argument_sweep() -> None:
     public_functions = {
         name
         for name in invoicecore.__all__
@@ -307,8 +255,13 @@ def test_the_robustness_table_covers_every_public_function() -> None:
         and not isinstance(getattr(invoicecore, name), type)
         and name != "Event"
     }
+    swept = set(FUNCTIONS) | {
+        name for name in public_functions if id(getattr(invoicecore, name)) in SWEPT_THERE
+    }
 
-    assert public_functions <= set(FUNCTIONS)
+    assert public_functions <= swept
+    assert "Book.handle" in ONLY_HERE
+    assert "requests.parse_create" not in ONLY_HERE  # swept there
 
 
 def test_a_message_missing_a_parameter_refuses_rather_than_show_its_placeholder() -> None:

@@ -376,6 +376,7 @@ def _deliveries(server: Server, invoice_id: str) -> list[dict[str, Any]]:
     return [d for d in items if d["invoice_id"] == invoice_id]
 
 
+@pytest.mark.slow  # retries with real delays (CI)
 def test_a_failed_webhook_is_retried_and_every_attempt_is_visible(
     server: Server, listener: Listener
 ) -> None:
@@ -571,6 +572,7 @@ def test_form_fields_nest_as_razorpays_brackets_say(
 
 
 # -- the store: a restart keeps everything ----------------------------------------------
+@pytest.mark.slow  # two server processes, one after the other (CI)
 def test_a_restart_with_the_same_sqlite_file_keeps_the_book(tmp_path: Path) -> None:
     store = f"sqlite:{tmp_path / 'book.sqlite3'}"
     first = Server("--store", store, "--clock", "manual", "--start-at", str(T))

@@ -186,6 +186,7 @@ def test_a_script_run_in_two_halves_prints_what_one_run_prints(
     assert _halves(path, script, split) == list(replay(script))
 
 
+@pytest.mark.slow  # command-line processes (CI)
 def test_the_command_line_continues_a_stored_book(tmp_path: Path) -> None:
     examples = Path(__file__).resolve().parent.parent / "examples"
     script = (examples / "expiry.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
