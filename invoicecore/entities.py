@@ -111,7 +111,10 @@ class Notes(Mapping[str, NoteValue]):
             for pair in items:
                 if not isinstance(pair, tuple) or len(pair) != 2:  # noqa: PLR2004 - a pair
                     raise errors.NOTES_NOT_A_DICTIONARY.error(field=field)
-            source = dict(items)
+            try:
+                source = dict(items)
+            except TypeError:  # a key that cannot be a key (a list, say): not a string either
+                raise errors.NOTES_NOT_A_DICTIONARY.error(field=field) from None
         data = limits.check_notes(source, field)  # the one home of Razorpay's notes rules
         for value in data.values():
             if isinstance(value, float) and not math.isfinite(value):

@@ -175,6 +175,9 @@ def test_notes_are_an_ordered_immutable_hashable_mapping() -> None:
         pytest.param("text", "NOTES_NOT_A_DICTIONARY", id="string"),
         pytest.param([1, 2], "NOTES_NOT_A_DICTIONARY", id="list-of-non-pairs"),
         pytest.param({1: "a"}, "NOTES_NOT_A_DICTIONARY", id="int-key"),
+        pytest.param(
+            ((None, None), ([], None)), "NOTES_NOT_A_DICTIONARY", id="unhashable-key-pair"
+        ),
         pytest.param({"a": [1]}, "NOTES_VALUE_NOT_SCALAR", id="list-value"),
         pytest.param({"a": {"b": 1}}, "NOTES_VALUE_NOT_SCALAR", id="dict-value"),
     ],
