@@ -20,6 +20,7 @@ import attrs
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits, requests
+from invoicecore._jsonline import dumps_line, loads_strict
 from invoicecore.entities import Status
 from invoicecore.replay import Replayer
 
@@ -103,7 +104,7 @@ are gone (a payment gets ``The id provided does not exist``, not
 
 def _tuple(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not tuple:
-        raise _must_be(attribute.name, "a tuple")
+        raise v.must_be(attribute.name, "a tuple")
 
 
 @attrs.frozen(kw_only=True)
@@ -140,7 +141,7 @@ class Case:
         and ``expected``.
         """
         if not _case_object(data):
-            raise _must_be("case", "an object with id, description, tags, script and expected")
+            raise v.must_be("case", "an object with id, description, tags, script and expected")
         return cls(
             id=data["id"],
             description=data["description"],
@@ -172,39 +173,22 @@ def encode_line(value: object) -> str:
 
 
 def _encoded(value: object, name: str) -> str:
-    # json.dumps is the check: it refuses exactly what it cannot write, before
+    # dumps_line is the check: it refuses exactly what it cannot write, before
     # anything is returned (a separate walk would cost every line twice).
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        return dumps_line(value)
     except (TypeError, ValueError, RecursionError):
-        raise _must_be(name, "a JSON value") from None
-    return _ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
-_ESCAPED: Final = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
-
-
-def _must_be(name: str, expected: str) -> errors.InvoiceError:
-    return errors.MUST_BE.error(field=name, attribute=v.attribute_label(name), expected=expected)
+        raise v.must_be(name, "a JSON value") from None
 
 
 def _all_of(value: object, kind: type[Any], name: str, expected: str) -> list[Any]:
     """``value``'s elements if it is an iterable (not a string) of ``kind``, else ``MUST_BE``."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise _must_be(name, expected)
+        raise v.must_be(name, expected)
     listed = list(value)
     if not all(isinstance(element, kind) for element in listed):
-        raise _must_be(name, expected)
+        raise v.must_be(name, expected)
     return listed
-
-
-def _refuse_constant(name: str) -> object:
-    raise ValueError(name)  # NaN and infinities are not JSON (the protocol never writes them)
-
-
-def _loads(text: str) -> object:
-    """Strict JSON (no NaN or Infinity); ``ValueError`` or ``RecursionError`` if it is not."""
-    return json.loads(text, parse_constant=_refuse_constant)
 
 
 # ---------------------------------------------------------------------------
@@ -238,11 +222,11 @@ def load_area(text: str) -> tuple[dict[str, Any], list[Case]]:
     """
     v.check_type(text, str, "text", "a string")
     try:
-        data = _loads(text)
+        data = loads_strict(text)
     except (ValueError, RecursionError):
         data = None
     if not v.is_object(data) or type(data.get("cases")) is not list:
-        raise _must_be("text", "a vector file (a JSON object with a list of cases)")
+        raise v.must_be("text", "a vector file (a JSON object with a list of cases)")
     header = {key: value for key, value in data.items() if key != "cases"}
     cases: list[Any] = data["cases"]  # type: ignore[assignment]  # checked to be a list above
     return header, [Case.from_json(case) for case in cases]
@@ -385,7 +369,7 @@ def first_difference(expected: object, line: str) -> tuple[str, str, str, str]:
     want = _encoded(expected, "expected")
     v.check_type(line, str, "line", "a string")
     try:
-        actual = _loads(line)
+        actual = loads_strict(line)
     except (ValueError, RecursionError):
         return "$", want, line, "the line is not JSON"
     found = _walk(expected, actual, "$")
@@ -576,7 +560,7 @@ def _check_report(report: object) -> None:
         and type(report.get("cases")) is int
         and all(counted(report.get(name)) for name in _COUNTED)
     ):
-        raise _must_be("report", "a coverage report (what coverage returns)")
+        raise v.must_be("report", "a coverage report (what coverage returns)")
 
 
 # ---------------------------------------------------------------------------
@@ -690,13 +674,7 @@ class _Builder:
         replayed: list[Any] | None = None,
     ) -> list[Any]:
         # ``replayed``: the script's responses, when the caller has just run it (``_run``).
-        expected: list[Any] = [] if replayed is None else replayed
-        replayer = Replayer()
-        for line in script if replayed is None else ():
-            text = line if isinstance(line, str) else encode_line(line)
-            if not text.strip():
-                continue
-            expected.append(json.loads(replayer.step(text)))
+        expected = _run(script) if replayed is None else replayed
         base = re.sub(r"[^A-Za-z0-9_.:+-]+", "-", f"{area}.{name}").strip("-")
         case_id, n = base, 1
         while case_id in self._ids:
@@ -1660,8 +1638,10 @@ def _error_of(responses: Sequence[Any]) -> tuple[str, str | None] | None:
 
 
 def _run(script: Sequence[Any]) -> list[Any]:
+    """The script's responses from a fresh reference replay (raw strings sent as they are)."""
     replayer = Replayer()
-    return [json.loads(replayer.step(encode_line(line))) for line in script]
+    texts = (line if isinstance(line, str) else encode_line(line) for line in script)
+    return [json.loads(replayer.step(text)) for text in texts if text.strip()]
 
 
 def _fault_key(rule: requests.Rule) -> str | None:

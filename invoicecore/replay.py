@@ -8,13 +8,12 @@ strings, so a test, a port's harness or a server can drive it without a process.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from invoicecore import _validators as v
 from invoicecore import errors, wire
+from invoicecore._jsonline import dumps_line, loads_strict
 from invoicecore.book import Book, Call, Response
 
 __all__ = ["LINE_KEYS", "PROTOCOL_VERSION", "RESET", "Replayer", "encode", "replay"]
@@ -90,17 +89,9 @@ def encode(response: Response) -> str:
     v.check_type(response, Response, "response", "a Response")
     v.check_integer(response.status, "status", minimum=100, maximum=599)
     try:
-        text = json.dumps(
-            {"status": response.status, "body": response.body}, ensure_ascii=False, allow_nan=False
-        )
+        return dumps_line({"status": response.status, "body": response.body})
     except (TypeError, ValueError, RecursionError):
         raise v.must_be("body", "JSON values (dicts with string keys)") from None
-    return _ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
-# Escaped in output: line breaks that JSON leaves alone but line readers split on,
-# and lone surrogates, which UTF-8 cannot encode (JSON's \\uXXXX form is valid).
-_ESCAPED: Final = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
 
 
 def _decode(line: object) -> Any:  # noqa: ANN401 - whatever the JSON holds
@@ -112,11 +103,6 @@ def _decode(line: object) -> Any:  # noqa: ANN401 - whatever the JSON holds
     if not isinstance(line, str):
         raise errors.LINE_NOT_JSON.error()
     try:
-        return json.loads(line, parse_constant=_refuse_constant)
+        return loads_strict(line)
     except (ValueError, RecursionError):
         raise errors.LINE_NOT_JSON.error() from None
-
-
-def _refuse_constant(name: str) -> None:
-    """``NaN`` and ``Infinity`` are not JSON; Python's parser takes them unless told not to."""
-    raise ValueError(name)

@@ -31,6 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from invoicecore import errors, wire
+from invoicecore._jsonline import loads_strict
 from invoicecore.book import Call
 from invoicecore.server.clock import ManualClock, make_clock
 from invoicecore.server.delivery import Deliveries
@@ -278,17 +279,13 @@ def _json_body(raw: bytes) -> object:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        return loads_strict(raw.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise _not_json() from None
 
 
 def _not_json() -> errors.InvoiceError:
     return errors.MUST_BE.error(field="body", attribute="body", expected="valid JSON")
-
-
-def _refuse_constant(name: str) -> None:
-    raise ValueError(name)
 
 
 _KEY: Final = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")

@@ -1,0 +1,44 @@
+"""JSON as the replay protocol reads and writes it: strict in, one line out.
+
+Shared by the replay, the conformance vectors and the server, which each had
+their own copy of these two rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Final
+
+__all__ = ["dumps_line", "loads_strict"]
+
+
+def dumps_line(value: object) -> str:
+    """``value`` as one line of JSON: UTF-8 text, no NaN or infinities.
+
+    JSON leaves U+0085, U+2028 and U+2029 unescaped, and many line readers
+    split on them; they, and lone surrogates (which UTF-8 cannot encode), are
+    written as ``\\uXXXX``. Raises ``TypeError``, ``ValueError`` or
+    ``RecursionError`` for what JSON cannot write: each caller names its error.
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _ESCAPED.sub(_escape, text)
+
+
+def loads_strict(text: str) -> Any:  # noqa: ANN401 - whatever the JSON holds
+    """JSON without ``NaN`` or ``Infinity`` (Python's parser takes them unless told not to).
+
+    Raises ``ValueError`` or ``RecursionError`` when ``text`` is not JSON.
+    """
+    return json.loads(text, parse_constant=_refuse_constant)
+
+
+_ESCAPED: Final = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(name)
