@@ -173,15 +173,14 @@ def _frozen_names(value: object) -> Mapping[str, str]:
 
 
 def _check_field(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not callable(value):
-        raise v.must_be(attribute.name, "a callable")
+    _callable(value, attribute.name)
 
 
 def _optional_check_field(
     _instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    if value is not None and not callable(value):
-        raise v.must_be(attribute.name, "a callable")
+    if value is not None:
+        _callable(value, attribute.name)
 
 
 def _fast_field(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
