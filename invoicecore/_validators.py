@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from enum import Enum
+from types import MemberDescriptorType
 from typing import TYPE_CHECKING, Any, Final, TypeGuard, TypeVar
 
 from invoicecore import errors
@@ -35,6 +36,7 @@ __all__ = [
     "optional_integer",
     "optional_string",
     "passes_when",
+    "slot_constructor",
     "string",
     "text",
     "to_enum",
@@ -219,7 +221,7 @@ def tuple_of(kind: type, expected: str) -> Callable[..., None]:
                 raise must_be(attribute.name, f"a tuple of {expected}")
 
     return passes_when(
-        validate, "(type({x}) is tuple and all(isinstance(e, {K}) for e in {x}))", kind
+        validate, "(type({x}) is tuple and all(map({K}.__instancecheck__, {x})))", kind
     )
 
 
@@ -255,6 +257,37 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
                 put(made, name, default)
         return made
 
+    return construct
+
+
+def slot_constructor(cls: type[T]) -> Callable[..., T]:
+    """A constructor of the slotted attrs class ``cls`` taking every field positionally.
+
+    Generated once: it stores each argument through the field's slot
+    descriptor (no keyword matching, no ``object.__setattr__`` call per
+    field, no defaults: callers pass the fields in ``attrs.fields`` order) and
+    runs no validator or ``__attrs_post_init__`` (a class with a converter is
+    refused). For values the library computed itself (``amounts.LineTotals``),
+    or followed by the instance's own ``__attrs_post_init__`` where that holds
+    every check (``wire.load_invoice``'s line items).
+    """
+    import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
+
+    fields = attrs.fields(cls)  # type: ignore[arg-type]
+    if any(field.converter is not None for field in fields):
+        raise TypeError(f"{cls.__name__} converts a field: use its own constructor")
+    names = [field.name for field in fields]
+    namespace: dict[str, object] = {"new": object.__new__, "cls": cls}
+    body = [f"def construct({', '.join(names)}):", "    made = new(cls)"]
+    for index, name in enumerate(names):
+        slot = vars(cls).get(name)
+        if type(slot) is not MemberDescriptorType:
+            raise TypeError(f"{cls.__name__}.{name} is not a slot: use its own constructor")
+        namespace[f"set{index}"] = slot.__set__
+        body.append(f"    set{index}(made, {name})")
+    body.append("    return made")
+    exec("\n".join(body), namespace)  # noqa: S102 - source built from the class's own fields
+    construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]
     return construct
 
 

@@ -189,6 +189,10 @@ class LineTotals:
     net_amount: int
 
 
+_LINE_TOTALS: Final = v.slot_constructor(LineTotals)
+"""``LineTotals`` from the library's own figures, in field order: nothing to check."""
+
+
 @attrs.frozen(kw_only=True)
 class InvoiceTotals:
     """The invoice's figures: the unrounded line values are summed, then rounded once.
@@ -230,53 +234,45 @@ def _unchecked_line_totals(line: Line) -> LineTotals:
     quantity = line.quantity
     gross = line.amount * quantity
     if not line.taxes:
-        return LineTotals(
-            gross_amount=gross,
-            taxable_base=gross,
-            tax_exacts=(),
-            tax_amounts=(),
-            tax_exact=0,
-            tax_amount=0,
-            taxable_amount=gross,
-            net_exact=gross,
-            net_amount=gross,
-        )
+        # Fields in order: gross, taxable base, the taxes' exacts and amounts,
+        # tax exact and amount, taxable amount, net exact and amount.
+        return _LINE_TOTALS(gross, gross, (), (), 0, 0, gross, gross, gross)
     taxable_base = _taxable_base(gross, quantity, line.taxes, inclusive=line.tax_inclusive)
     tax_exacts = tuple(_tax_exact(tax, taxable_base, quantity) for tax in line.taxes)
     tax_exact: Exact = sum(tax_exacts, start=0)
     tax_amount = round_half_away_from_zero(tax_exact)
     net_exact = gross if line.tax_inclusive else gross + tax_exact
-    return LineTotals(
-        gross_amount=gross,
-        taxable_base=taxable_base,
-        tax_exacts=tax_exacts,
-        tax_amounts=tuple(round_half_away_from_zero(tax) for tax in tax_exacts),
-        tax_exact=tax_exact,
-        tax_amount=tax_amount,
-        taxable_amount=gross - tax_amount if line.tax_inclusive else gross,
-        net_exact=net_exact,
-        net_amount=round_half_away_from_zero(net_exact),
+    return _LINE_TOTALS(
+        gross,
+        taxable_base,
+        tax_exacts,
+        tuple(round_half_away_from_zero(tax) for tax in tax_exacts),
+        tax_exact,
+        tax_amount,
+        gross - tax_amount if line.tax_inclusive else gross,  # taxable_amount
+        net_exact,
+        round_half_away_from_zero(net_exact),
     )
+
+
+_INVOICE_TOTALS: Final = v.slot_constructor(InvoiceTotals)
+"""``InvoiceTotals`` from the library's own sums, in field order: nothing to check."""
 
 
 def invoice_totals(lines: Iterable[LineTotals]) -> InvoiceTotals:
     """The invoice's figures from its lines' figures."""
-    gross = 0
-    tax_exact: Exact = 0
-    taxable = 0
-    net_exact: Exact = 0
-    count = 0
     if not isinstance(lines, Iterable):
         raise v.must_be("lines", "an iterable of LineTotals")
-    for line in lines:
+    checked = list(lines)
+    for line in checked:
         if not isinstance(line, LineTotals):
             raise v.must_be("lines", "an iterable of LineTotals")
-        count += 1
-        gross += line.gross_amount
-        tax_exact += line.tax_exact
-        taxable += line.taxable_amount
-        net_exact += line.net_exact
-    if count == 0:
+    return _unchecked_invoice_totals(checked)
+
+
+def _unchecked_invoice_totals(lines: list[LineTotals]) -> InvoiceTotals:
+    """``invoice_totals`` of figures known to be ``LineTotals`` (``Invoice``'s own)."""
+    if not lines:
         return InvoiceTotals(
             gross_amount=None,
             tax_exact=0,
@@ -285,13 +281,22 @@ def invoice_totals(lines: Iterable[LineTotals]) -> InvoiceTotals:
             net_exact=0,
             amount=None,
         )
-    return InvoiceTotals(
-        gross_amount=gross,
-        tax_exact=tax_exact,
-        tax_amount=round_half_away_from_zero(tax_exact),
-        taxable_amount=taxable,
-        net_exact=net_exact,
-        amount=round_half_away_from_zero(net_exact),
+    gross = 0
+    tax_exact: Exact = 0
+    taxable = 0
+    net_exact: Exact = 0
+    for line in lines:
+        gross += line.gross_amount
+        tax_exact += line.tax_exact
+        taxable += line.taxable_amount
+        net_exact += line.net_exact
+    return _INVOICE_TOTALS(
+        gross,
+        tax_exact,
+        round_half_away_from_zero(tax_exact),  # tax_amount
+        taxable,
+        net_exact,
+        round_half_away_from_zero(net_exact),  # amount
     )
 
 

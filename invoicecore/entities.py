@@ -19,7 +19,7 @@ import attrs
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
-from invoicecore.amounts import Tax, _unchecked_line_totals
+from invoicecore.amounts import Tax, _unchecked_invoice_totals, _unchecked_line_totals
 
 __all__ = [
     "INVOICE_TYPE",
@@ -44,6 +44,9 @@ __all__ = [
 INVOICE_TYPE: Final = "invoice"
 """The only ``type`` modelled (Razorpay's ``link`` and ``ecod`` are other products)."""
 LINE_ITEM_TYPE: Final = "invoice"
+
+_fill: Final = object.__setattr__
+"""Fills a frozen instance's cached-property slot while its constructor runs."""
 
 
 class Status(StrEnum):
@@ -226,7 +229,9 @@ def _address_of_type(kind: AddressType) -> Callable[..., None]:
                 field=attribute.name, attribute=v.attribute_label(attribute.name)
             )
 
-    return validate
+    return v.passes_when(
+        validate, "({x} is None or (type({x}) is {K}[0] and {x}.type is {K}[1]))", (Address, kind)
+    )
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.checked_once)
@@ -342,10 +347,12 @@ class LineItem:
             )
             if amounts.round_half_away_from_zero(exact) <= 0:
                 raise errors.TAXES_EXCEED_GROSS.error(field="taxes")
-        if self.taxes:
-            totals = self.totals
-            if max(totals.tax_amount, totals.net_amount) > v.MAX_AMOUNT:
-                raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
+        # The figures are needed by every invoice that holds the line: computed
+        # now, into the cached property's slot (a lazy first read costs more).
+        totals = _unchecked_line_totals(self)
+        if self.taxes and max(totals.tax_amount, totals.net_amount) > v.MAX_AMOUNT:
+            raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
+        _fill(self, "totals", totals)
 
     @cached_property
     def totals(self) -> amounts.LineTotals:
@@ -479,19 +486,24 @@ class Invoice:
         lines = self.line_items
         if len(lines) > limits.MAX_LINE_ITEMS:
             raise errors.TOO_MANY_LINE_ITEMS.error(field="line_items", limit=limits.MAX_LINE_ITEMS)
-        for line in lines:
-            if line.currency != self.currency:
+        currency = self.currency
+        ids = set()
+        figures = []
+        for line in lines:  # one pass: each line's currency, id and figures
+            if line.currency != currency:
                 raise errors.CURRENCY_MISMATCH.error(field="currency")
-        if len({line.id for line in lines}) != len(lines):
+            ids.add(line.id)
+            figures.append(line.totals)
+        if len(ids) != len(lines):
             raise errors.INVARIANT_VIOLATION.error(
                 field="line_items", problem="a line item id appears twice"
             )
-        if lines:
-            totals = self.totals
-            if max(totals.gross_amount or 0, totals.amount or 0, totals.tax_amount or 0) > (
-                v.MAX_AMOUNT
-            ):
-                raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
+        totals = _unchecked_invoice_totals(figures)
+        _fill(self, "totals", totals)
+        if lines and (
+            max(totals.gross_amount or 0, totals.amount or 0, totals.tax_amount or 0) > v.MAX_AMOUNT
+        ):
+            raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
         lifecycle = self.lifecycle
         issued_at = lifecycle.issued_at
         start = self.created_at if issued_at is None else issued_at
@@ -522,7 +534,7 @@ class Invoice:
     @cached_property
     def totals(self) -> amounts.InvoiceTotals:
         """The invoice's amounts, computed once per value from its line items."""
-        return amounts.invoice_totals(line.totals for line in self.line_items)
+        return _unchecked_invoice_totals([line.totals for line in self.line_items])
 
     @property
     def amount(self) -> int | None:
@@ -547,7 +559,14 @@ class Invoice:
 
     @property
     def amount_due(self) -> int | None:
-        return amounts.amount_due(self.amount, self.amount_paid)
+        amount = self.totals.amount
+        order = self.order
+        if amount is None or order is None:
+            return None
+        paid = order.amount_paid
+        if paid > amount:  # only a hand-built invoice that breaks the invariants
+            return amounts.amount_due(amount, paid)
+        return amount - paid
 
     @property
     def currency_symbol(self) -> str:

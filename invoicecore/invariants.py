@@ -6,12 +6,17 @@ tests call it after every step.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Final
+
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, statuses
 from invoicecore.amounts import _unchecked_line_totals
 from invoicecore.entities import Invoice, Status
 from invoicecore.errors import InvariantViolation
 from invoicecore.limits import MAX_LINE_ITEMS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 __all__ = ["InvariantViolation", "check_invariants"]
 
@@ -32,6 +37,21 @@ def _check_just_built(invoice: Invoice) -> None:
     """
     for problem in _problems(invoice, recompute=False):
         raise errors.INVARIANT_VIOLATION.error(problem=problem)
+
+
+_STAMPS: Final = tuple(
+    (row.timestamp, row.status)
+    for row in statuses.STATUS_TABLE.values()
+    if row.timestamp is not None and row.timestamp != "issued_at"
+)
+"""Each status's own timestamp (``issued_at`` aside): set exactly when in that status."""
+
+_PAYMENTS_FIT: Final[Mapping[statuses.Payments, Callable[[int, int], bool]]] = {
+    statuses.Payments.ALL: lambda paid, amount: paid == amount,
+    statuses.Payments.PART: lambda paid, amount: 0 < paid < amount,
+    statuses.Payments.NONE: lambda paid, _amount: paid == 0,
+}
+"""What ``amount_paid`` must be, of ``amount``, for each kind of status (a missing row fails)."""
 
 
 def _problems(invoice: Invoice, *, recompute: bool = True) -> list[str]:  # noqa: C901, PLR0912
@@ -57,12 +77,9 @@ def _problems(invoice: Invoice, *, recompute: bool = True) -> list[str]:  # noqa
         found.append(f"status {status} without issued_at")
     if entry.issuance is statuses.Issuance.NEVER and issued:
         found.append(f"status {status} with issued_at set")
-    for other in statuses.STATUS_TABLE.values():
-        name = other.timestamp
-        if name is None or name == "issued_at":
-            continue
-        if (getattr(lifecycle, name) is not None) != (status is other.status):
-            found.append(f"{name} is set exactly when the status is {other.status}")
+    for name, stamped in _STAMPS:
+        if (getattr(lifecycle, name) is not None) != (status is stamped):
+            found.append(f"{name} is set exactly when the status is {stamped}")
     if status is Status.EXPIRED and lifecycle.expired_at != invoice.details.expire_by:
         found.append("expired_at equals expire_by")
     if issued and (invoice.customer is None or not invoice.line_items):
@@ -73,12 +90,7 @@ def _problems(invoice: Invoice, *, recompute: bool = True) -> list[str]:  # noqa
         paid = order.amount_paid
         if not 0 <= paid <= amount:
             found.append(f"amount_paid {paid} is outside 0..{amount}")
-        expected = {
-            statuses.Payments.ALL: paid == amount,
-            statuses.Payments.PART: 0 < paid < amount,
-            statuses.Payments.NONE: paid == 0,
-        }[entry.payments]
-        if not expected:
+        if not _PAYMENTS_FIT[entry.payments](paid, amount):
             found.append(f"amount_paid {paid} of {amount} does not fit status {status}")
         if (order.payment_id is not None) != (paid > 0):
             found.append("payment_id is set exactly when something was paid")

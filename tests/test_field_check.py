@@ -14,6 +14,7 @@ from invoicecore import _validators as v
 from invoicecore import entities
 from invoicecore.amounts import Tax
 from invoicecore.errors import InvoiceError
+from invoicecore.testing.strategies import invoices
 
 CHECKED = (
     entities.Address,
@@ -88,3 +89,55 @@ def test_a_bad_field_is_refused_through_the_constructor() -> None:
         "name",
         "The name may not be greater than 512 characters.",
     )
+
+
+# -- the slot constructor: wire.load_invoice builds LineItem and Invoice with it ----------
+
+BUILT_FROM_SLOTS = (entities.LineItem, entities.Invoice)
+
+
+@pytest.mark.parametrize("cls", BUILT_FROM_SLOTS, ids=lambda cls: cls.__name__)
+@given(data=st.data())
+def test_slots_then_post_init_is_the_constructor(cls: type, data: st.DataObject) -> None:
+    """Whatever the values, the slot constructor followed by the class's own
+    ``__attrs_post_init__`` refuses what the public constructor refuses, with the
+    same error, and builds an equal value from what it accepts."""
+    values = {field.name: data.draw(VALUES, label=field.name) for field in attrs.fields(cls)}
+
+    def through_slots() -> object:
+        made: Any = v.slot_constructor(cls)(*values.values())
+        made.__attrs_post_init__()
+        return made
+
+    outcomes: list[tuple[object, ...]] = []
+    for build in (through_slots, lambda: cls(**values)):
+        try:
+            outcomes.append(("ok", build()))
+        except InvoiceError as error:
+            outcomes.append(("error", error.code, error.field, error.description))
+    assert outcomes[0] == outcomes[1]
+
+
+@given(invoice=invoices())
+def test_slots_rebuild_any_invoice_and_its_lines(invoice: entities.Invoice) -> None:
+    for value in (invoice, *invoice.line_items, *(line.totals for line in invoice.line_items)):
+        cls: Any = type(value)
+        rebuilt: Any = v.slot_constructor(cls)(
+            *(getattr(value, field.name) for field in attrs.fields(cls))
+        )
+        assert rebuilt == value
+        assert [getattr(rebuilt, f.name) for f in attrs.fields(cls)] == [
+            getattr(value, f.name) for f in attrs.fields(cls)
+        ]
+
+
+def test_the_slot_constructor_refuses_converters_and_dict_classes() -> None:
+    @attrs.define
+    class Loose:
+        x: int
+
+    with pytest.raises(TypeError, match="converts a field"):
+        v.slot_constructor(entities.Details)  # notes are converted to Notes
+    with pytest.raises(TypeError, match="is not a slot"):
+        v.slot_constructor(attrs.make_class("Plain", ["x"], slots=False))
+    assert v.slot_constructor(Loose)(3) == Loose(x=3)
