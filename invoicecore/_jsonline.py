@@ -21,7 +21,9 @@ def dumps_line(value: object) -> str:
     written as ``\\uXXXX``. Raises ``TypeError``, ``ValueError`` or
     ``RecursionError`` for what JSON cannot write: each caller names its error.
     """
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    text = _ENCODER.encode(value)
+    if text.isascii() or (_clean_separators(text) and _encodes(text)):
+        return text  # nothing to escape: the pattern's scan is 5x slower than these tests
     return _ESCAPED.sub(_escape, text)
 
 
@@ -30,10 +32,25 @@ def loads_strict(text: str) -> Any:  # noqa: ANN401 - whatever the JSON holds
 
     Raises ``ValueError`` or ``RecursionError`` when ``text`` is not JSON.
     """
-    return json.loads(text, parse_constant=_refuse_constant)
+    if type(text) is not str:  # what json.loads takes besides: bytes, in any UTF
+        return json.loads(text, parse_constant=_refuse_constant)
+    return _DECODER.decode(text)
 
 
 _ESCAPED: Final = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+
+
+def _clean_separators(text: str) -> bool:
+    return "\u2028" not in text and "\u2029" not in text and "\x85" not in text
+
+
+def _encodes(text: str) -> bool:
+    """Whether ``text`` has no lone surrogate: UTF-8 can encode it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -42,3 +59,9 @@ def _escape(match: re.Match[str]) -> str:
 
 def _refuse_constant(name: str) -> None:
     raise ValueError(name)
+
+
+# One encoder and one decoder, made once: json.dumps and json.loads make a new
+# one for every call that passes an option.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)

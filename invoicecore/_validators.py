@@ -221,7 +221,7 @@ def tuple_of(kind: type, expected: str) -> Callable[..., None]:
                 raise must_be(attribute.name, f"a tuple of {expected}")
 
     return passes_when(
-        validate, "(type({x}) is tuple and all(map({K}.__instancecheck__, {x})))", kind
+        validate, "(type({x}) is tuple and (not {x} or all(map({K}.__instancecheck__, {x}))))", kind
     )
 
 
@@ -344,6 +344,7 @@ def field_check(cls: type) -> Callable[[object], None]:
     tests: list[str] = []
     always: list[str] = []
     slow: list[str] = []
+    reads: list[str] = []
     for index, field in enumerate(fields):
         validate = field.metadata[_CHECK]
         namespace[f"v{index}"] = validate
@@ -357,8 +358,9 @@ def field_check(cls: type) -> Callable[[object], None]:
         condition, kind = known
         if kind is not None:
             namespace[f"k{index}"] = kind
-        tests.append(condition.format(x=f"self.{field.name}", K=f"k{index}"))
-    body = ["def check(self):"]
+        reads.append(f"    x{index} = self.{field.name}")
+        tests.append(condition.format(x=f"x{index}", K=f"k{index}"))
+    body = ["def check(self):", *reads]  # each field read once into a local
     if tests:
         body.append(f"    if not ({' and '.join(tests)}):")
         body.extend(f"        {call}" for call in slow)
