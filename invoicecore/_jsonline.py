@@ -27,10 +27,11 @@ def dumps_line(value: object) -> str:
     return _ESCAPED.sub(_escape, text)
 
 
-def loads_strict(text: str) -> Any:  # noqa: ANN401 - whatever the JSON holds
+def loads_strict(text: str | bytes) -> Any:  # noqa: ANN401 - whatever the JSON holds
     """JSON without ``NaN`` or ``Infinity`` (Python's parser takes them unless told not to).
 
-    Raises ``ValueError`` or ``RecursionError`` when ``text`` is not JSON.
+    ``bytes`` are read as ``json.loads`` reads them (UTF-8, -16 or -32). Raises
+    ``ValueError`` or ``RecursionError`` when ``text`` is not JSON.
     """
     if type(text) is not str:  # what json.loads takes besides: bytes, in any UTF
         return json.loads(text, parse_constant=_refuse_constant)

@@ -29,6 +29,7 @@ __all__ = [
     "check_type",
     "checked_once",
     "echo",
+    "evolve",
     "field_check",
     "integer",
     "is_object",
@@ -289,6 +290,42 @@ def slot_constructor(cls: type[T]) -> Callable[..., T]:
     exec("\n".join(body), namespace)  # noqa: S102 - source built from the class's own fields
     construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]
     return construct
+
+
+def evolve(instance: T, **changes: object) -> T:
+    """``attrs.evolve``: a copy of ``instance`` with ``changes``, through its class's constructor.
+
+    The same checks run (the class's own ``__init__``); what is saved is
+    attrs' per-call work of looking the fields up and reading each through
+    ``getattr``: a function generated once per class reads them directly.
+    """
+    cls = type(instance)
+    try:
+        make = _EVOLVERS[cls]
+    except KeyError:
+        make = _EVOLVERS[cls] = _evolver(cls)
+    result: T = make(instance, **changes)
+    return result
+
+
+_EVOLVERS: Final[dict[type, Callable[..., Any]]] = {}
+_KEEP: Final = object()
+
+
+def _evolver(cls: type) -> Callable[..., Any]:
+    import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
+
+    fields = attrs.fields(cls)
+    if any(not field.init or field.alias != field.name for field in fields):
+        return attrs.evolve  # a field attrs renames or leaves out: attrs' own rules
+    names = [field.name for field in fields]
+    keyword = ", ".join(f"{name}=KEEP" for name in names)
+    passed = ", ".join(f"{name}=instance.{name} if {name} is KEEP else {name}" for name in names)
+    namespace: dict[str, object] = {"cls": cls, "KEEP": _KEEP}
+    source = f"def evolve(instance, /, *, {keyword}):\n    return cls({passed})"
+    exec(source, namespace)  # noqa: S102 - source built from the class's own fields
+    made: Callable[..., Any] = namespace["evolve"]  # type: ignore[assignment]
+    return made
 
 
 # ---------------------------------------------------------------------------

@@ -216,7 +216,7 @@ class Book:
         context = _Call(tx, self._ids)
         stamped = with_ids(response.events, context.ids)
         context.keep_ids()
-        return attrs.evolve(response, events=stamped)
+        return v.evolve(response, events=stamped)
 
     def _handle(self, tx: Transaction, call: Call) -> Response:
         clock = tx.clock()
@@ -240,7 +240,7 @@ class Book:
                         # client's: never rendered as a 400 (decisions, second set).
                         raise
                     return Response(status=400, body=wire.render_error(error), events=expired)
-                return attrs.evolve(response, events=expired + response.events)
+                return v.evolve(response, events=expired + response.events)
         not_found = errors.URL_NOT_FOUND.error()
         return Response(status=404, body=wire.render_error(not_found), events=expired)
 
@@ -422,7 +422,7 @@ def _check_in_full(context: _Call, command: commands.CreateInvoice, at: int) -> 
     """
     try:
         apply.create_invoice(
-            attrs.evolve(
+            v.evolve(
                 command,
                 draft=True,
                 customer=None

@@ -273,7 +273,7 @@ def with_ids(events: Iterable[Event], new_id: Callable[[str], str]) -> tuple[Eve
             raise errors.EMBEDDER_ARGUMENT_MISSING.error(
                 field="new_id", argument="an id source that gives non-empty strings"
             )
-        stamped.append(attrs.evolve(event, id=event_id))
+        stamped.append(v.evolve(event, id=event_id))
     return tuple(stamped)
 
 

@@ -593,9 +593,9 @@ def cancel(invoice: Invoice, *, at: int) -> Outcome:
     invoice = _check_invoice(invoice)
     at = _check_at(at)
     _guard(Operation.CANCEL, invoice, at)
-    lifecycle = attrs.evolve(invoice.lifecycle, status=Status.CANCELLED, cancelled_at=at)
+    lifecycle = v.evolve(invoice.lifecycle, status=Status.CANCELLED, cancelled_at=at)
     return Outcome(
-        invoice=attrs.evolve(invoice, lifecycle=lifecycle),
+        invoice=v.evolve(invoice, lifecycle=lifecycle),
         events=(InvoiceCancelled(invoice_id=invoice.id, at=at),),
     )
 
@@ -605,9 +605,9 @@ def delete(invoice: Invoice, *, at: int) -> Outcome:
     invoice = _check_invoice(invoice)
     at = _check_at(at)
     _guard(Operation.DELETE, invoice, at)
-    lifecycle = attrs.evolve(invoice.lifecycle, status=Status.DELETED)
+    lifecycle = v.evolve(invoice.lifecycle, status=Status.DELETED)
     return Outcome(
-        invoice=attrs.evolve(invoice, lifecycle=lifecycle),
+        invoice=v.evolve(invoice, lifecycle=lifecycle),
         events=(InvoiceDeleted(invoice_id=invoice.id, at=at),),
     )
 
@@ -622,9 +622,9 @@ def expire(invoice: Invoice, *, at: int) -> Outcome:
     at = _check_at(at)
     _guard(Operation.EXPIRE, invoice, at)
     expire_by = invoice.details.expire_by
-    lifecycle = attrs.evolve(invoice.lifecycle, status=Status.EXPIRED, expired_at=expire_by)
+    lifecycle = v.evolve(invoice.lifecycle, status=Status.EXPIRED, expired_at=expire_by)
     return Outcome(
-        invoice=attrs.evolve(invoice, lifecycle=lifecycle),
+        invoice=v.evolve(invoice, lifecycle=lifecycle),
         events=(InvoiceExpired(invoice_id=invoice.id, at=expire_by or at),),
     )
 
@@ -670,7 +670,7 @@ def pay(
     paid = order.amount_paid + amount
     new_order = Order(id=order.id, amount_paid=paid, payment_id=payment_id)
     if paid == total:
-        lifecycle = attrs.evolve(invoice.lifecycle, status=Status.PAID, paid_at=at)
+        lifecycle = v.evolve(invoice.lifecycle, status=Status.PAID, paid_at=at)
         event: Event = InvoicePaid(
             invoice_id=invoice.id,
             at=at,
@@ -680,7 +680,7 @@ def pay(
             amount_due=0,
         )
     else:
-        lifecycle = attrs.evolve(invoice.lifecycle, status=Status.PARTIALLY_PAID)
+        lifecycle = v.evolve(invoice.lifecycle, status=Status.PARTIALLY_PAID)
         event = InvoicePartiallyPaid(
             invoice_id=invoice.id,
             at=at,
@@ -690,7 +690,7 @@ def pay(
             amount_due=total - paid,
         )
     return Outcome(
-        invoice=attrs.evolve(invoice, lifecycle=lifecycle, order=new_order),
+        invoice=v.evolve(invoice, lifecycle=lifecycle, order=new_order),
         events=(event,),
     )
 
@@ -791,9 +791,9 @@ def _issue(invoice: Invoice, *, at: int, order_id: object, short_url: object) ->
             raise errors.EMBEDDER_ARGUMENT_MISSING.error(field=name, argument=argument)
     order_id = v.check_id(order_id, "order_id")
     short_url = v.check_id(short_url, "short_url")
-    issued = attrs.evolve(
+    issued = v.evolve(
         invoice,
-        lifecycle=attrs.evolve(invoice.lifecycle, status=Status.ISSUED, issued_at=at),
+        lifecycle=v.evolve(invoice.lifecycle, status=Status.ISSUED, issued_at=at),
         order=Order(id=order_id),
         short_url=short_url,
     )
@@ -814,8 +814,8 @@ def _issue(invoice: Invoice, *, at: int, order_id: object, short_url: object) ->
 
 def _with_notification(invoice: Invoice, medium: Medium, status: NotificationStatus) -> Invoice:
     field = "sms_status" if medium is Medium.SMS else "email_status"
-    notifications = attrs.evolve(invoice.notifications, **{field: status})
-    return attrs.evolve(invoice, notifications=notifications)
+    notifications = v.evolve(invoice.notifications, **{field: status})
+    return v.evolve(invoice, notifications=notifications)
 
 
 def _check_invoice(invoice: object) -> Invoice:

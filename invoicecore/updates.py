@@ -116,11 +116,11 @@ def plan_update(
                 invoice.line_items, value, currency=invoice.currency, new_id=new_id, items=items
             )
 
-    updated = attrs.evolve(
+    updated = v.evolve(
         invoice,
-        details=attrs.evolve(invoice.details, **details) if details else invoice.details,  # type: ignore[arg-type]
+        details=v.evolve(invoice.details, **details) if details else invoice.details,
         notifications=(
-            attrs.evolve(invoice.notifications, **notifications)
+            v.evolve(invoice.notifications, **notifications)
             if notifications
             else invoice.notifications
         ),
@@ -195,7 +195,7 @@ def _with_fields(base: Customer, value: CustomerInput, new_id: IdSource) -> Cust
         given = getattr(value, key)
         if given is not UNSET:
             fields[key] = _address(given, kind, getattr(base, key), new_id)
-    return attrs.evolve(base, **fields)  # type: ignore[arg-type]
+    return v.evolve(base, **fields)
 
 
 def _customer_by_id(value: str, customers: CustomerDirectory | None) -> Customer:
@@ -213,4 +213,4 @@ def _address(
     if value is None:
         return None
     base = current if current is not None else Address(id=new_id("addr"), type=kind)
-    return attrs.evolve(base, **value.fields())  # type: ignore[arg-type]
+    return v.evolve(base, **value.fields())

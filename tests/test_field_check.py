@@ -141,3 +141,30 @@ def test_the_slot_constructor_refuses_converters_and_dict_classes() -> None:
     with pytest.raises(TypeError, match="is not a slot"):
         v.slot_constructor(attrs.make_class("Plain", ["x"], slots=False))
     assert v.slot_constructor(Loose)(3) == Loose(x=3)
+
+
+# -- the generated evolve: the library's transitions and updates copy entities with it ----
+
+
+@given(invoice=invoices(), data=st.data())
+def test_evolve_is_attrs_evolve(invoice: entities.Invoice, data: st.DataObject) -> None:
+    """Same value, or the same refusal, as ``attrs.evolve`` for any changes to any record."""
+    records = (invoice.lifecycle, invoice.details, invoice.notifications, *invoice.line_items)
+    record: Any = data.draw(st.sampled_from([invoice, *records]))
+    names = [field.name for field in attrs.fields(type(record))]
+    changes = data.draw(st.dictionaries(st.sampled_from(names), VALUES, max_size=3))
+
+    outcomes: list[tuple[object, ...]] = []
+    for copy in (v.evolve, attrs.evolve):
+        try:
+            outcomes.append(("ok", copy(record, **changes)))
+        except InvoiceError as error:
+            outcomes.append(("error", error.code, error.field, error.description))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_evolve_refuses_what_the_class_does_not_have() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        v.evolve(entities.Notifications(), colour="red")
+    plain = attrs.make_class("Plain", {"_x": attrs.field()})  # attrs renames _x to x
+    assert v.evolve(plain(x=1), x=2) == plain(x=2)

@@ -13,7 +13,8 @@ from invoicecore._jsonline import dumps_line, loads_strict
 
 # Text rich in what the line rule is about: separators, surrogates, non-ASCII.
 _TEXT = st.text(
-    st.sampled_from(["a", " ", '"', "\\", "\n", "\x85", "\u2028", "\u2029", "\ud800", "\udfff", "₹"])
+    st.sampled_from(["a", " ", '"', "\\", "\n", "\x85", "\u2028", "\u2029", "\ud800", "\udfff"])
+    | st.just("₹")
     | st.characters(),
     max_size=8,
 )
