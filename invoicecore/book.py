@@ -227,8 +227,10 @@ class Book:
             tx.set_clock(call.at)  # time passes whatever the call's outcome (decisions.md)
         expired = self._sweep(tx, call.at)
         for method, pattern, handler in self._routes:
+            if call.method != method:
+                continue
             match = pattern.fullmatch(call.path)
-            if match and call.method == method:
+            if match:
                 context = _Call(tx, self._ids)
                 try:
                     with tx.savepoint():
