@@ -220,8 +220,19 @@ def _table(
     )
 
 
+# The built classes below have no validator or converter: their trusted
+# constructors (one generated keyword function each) build what the public
+# ones build, without attrs' per-field setattr calls.
+_TRUSTED_ADDRESS: Final = v.trusted_constructor(AddressInput)
+_TRUSTED_CUSTOMER: Final = v.trusted_constructor(CustomerInput)
+_TRUSTED_LINE: Final = v.trusted_constructor(LineItemInput)
+_TRUSTED_KEEP: Final = v.trusted_constructor(KeepLineItem)
+_TRUSTED_EDIT: Final = v.trusted_constructor(EditLineItem)
+
+
 def _address(out: dict[str, Any]) -> AddressInput:
-    return AddressInput(**out)
+    result: AddressInput = _TRUSTED_ADDRESS(**out)
+    return result
 
 
 ADDRESS_RULES: Final = _table(
@@ -251,7 +262,8 @@ ADDRESS_RULES: Final = _table(
 
 
 def _customer(out: dict[str, Any]) -> CustomerInput:
-    return CustomerInput(**out)
+    result: CustomerInput = _TRUSTED_CUSTOMER(**out)
+    return result
 
 
 CUSTOMER_RULES: Final = _table(
@@ -353,7 +365,8 @@ _LINE_ITEM_VALUE_ROWS: Final = (
 
 
 def _new_line(out: dict[str, Any]) -> LineItemInput:
-    return LineItemInput(**out)
+    result: LineItemInput = _TRUSTED_LINE(**out)
+    return result
 
 
 LINE_ITEM_RULES: Final = _table(
@@ -387,8 +400,10 @@ LINE_ITEM_RULES: Final = _table(
 def _edited_line(out: dict[str, Any]) -> KeepLineItem | EditLineItem:
     line_id = out.pop("id")
     if not out:
-        return KeepLineItem(id=line_id)
-    return EditLineItem(id=line_id, changes=LineItemInput(**out))
+        keep: KeepLineItem = _TRUSTED_KEEP(id=line_id)
+        return keep
+    edit: EditLineItem = _TRUSTED_EDIT(id=line_id, changes=_TRUSTED_LINE(**out))
+    return edit
 
 
 LINE_ITEM_EDIT_RULES: Final = _table(
