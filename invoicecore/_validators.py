@@ -232,33 +232,45 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
     (a factory is called only when its field is absent); an absent field
     without a default is a ``TypeError``, which no user input can reach.
 
-    Generated once per class: one keyword function that sets each slot in
-    field order, with no loop over the fields at call time.
+    Generated once per class: one keyword function that sets each field in
+    field order, with no loop over the fields at call time. A slotted class
+    without a ``__weakref__`` slot is filled as a plain twin with the same
+    slots (plain attribute stores) and then given its class; any other class
+    through its slot descriptors.
     """
     import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
 
-    namespace: dict[str, object] = {"new": object.__new__, "cls": cls, "ABSENT": _ABSENT}
+    names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
+    twin = _twin(cls, names)
+    namespace: dict[str, object] = {
+        "new": object.__new__,
+        "cls": cls,
+        "twin": twin,
+        "ABSENT": _ABSENT,
+    }
     parameters: list[str] = []
-    body: list[str] = ["    made = new(cls)"]
+    body: list[str] = ["    made = new(cls)" if twin is None else "    made = new(twin)"]
     for index, field in enumerate(attrs.fields(cls)):  # type: ignore[arg-type]
-        if not field.name.isidentifier():  # pragma: no cover - attrs names are identifiers
-            raise TypeError(field.name)
-        setter = f"s{index}"
-        namespace[setter] = _slot_setter(cls, field.name)
+        name = field.name
         default = field.default
         if default is attrs.NOTHING:
-            parameters.append(field.name)
+            parameters.append(name)
         elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             if default.takes_self:  # pragma: no cover - no trusted class has one
-                raise TypeError(field.name)
+                raise TypeError(name)
             namespace[f"f{index}"] = default.factory
-            parameters.append(f"{field.name}=ABSENT")
-            body.append(f"    if {field.name} is ABSENT:")
-            body.append(f"        {field.name} = f{index}()")
+            parameters.append(f"{name}=ABSENT")
+            body += [f"    if {name} is ABSENT:", f"        {name} = f{index}()"]
         else:
             namespace[f"d{index}"] = default
-            parameters.append(f"{field.name}=d{index}")
-        body.append(f"    {setter}(made, {field.name})")
+            parameters.append(f"{name}=d{index}")
+        if twin is None:
+            namespace[f"s{index}"] = _slot_setter(cls, name)
+            body.append(f"    s{index}(made, {name})")
+        else:
+            body.append(f"    made.{name} = {name}")
+    if twin is not None:
+        body.append("    made.__class__ = cls")
     signature = ", ".join(parameters)
     source = "\n".join(
         [f"def construct({'*, ' + signature if signature else ''}):", *body, "    return made"]
@@ -271,6 +283,25 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
 
 _ABSENT: Final = object()
 """A trusted constructor's marker for a field left out whose default is a factory."""
+
+
+def _twin(cls: type, names: list[str]) -> type | None:
+    """A plain class with ``cls``'s slots that an instance may be moved from, or ``None``."""
+    slots = vars(cls).get("__slots__")
+    if (
+        cls.__bases__ != (object,)
+        or type(slots) is not tuple
+        or sorted(slots) != sorted(names)
+        or not all(name.isidentifier() for name in names)
+    ):
+        return None
+    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
+    probe = object.__new__(twin)
+    try:
+        probe.__class__ = cls
+    except TypeError:  # a layout CPython will not swap (a __weakref__ slot, another runtime)
+        return None
+    return twin
 
 
 def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:

@@ -114,6 +114,16 @@ class Context:
         self.fast = fast
         """False: only the rows run (what tests compare the fast path with)."""
 
+    @classmethod
+    def _trusted(cls, at: int | None, currency: str | None) -> Context:
+        """A context of values a parser has already checked (no type tests: one per request)."""
+        made = object.__new__(cls)
+        made.at = at
+        made.currency = currency
+        made.accepted = None
+        made.fast = True
+        return made
+
 
 # ---------------------------------------------------------------------------
 # Argument checks: a factory, a class or ``run`` given a wrong argument raises
@@ -386,87 +396,183 @@ def _no(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
     return False
 
 
-def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:  # noqa: C901
+_SHAPES_PER_TABLE: Final = 128
+"""How many key shapes a table's fast path specializes; bodies past them take the general code."""
+
+
+def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:
     """The table's fast path, or ``None`` when a row has no fast form.
 
-    One generated function per table (each part's ``source``): the body's keys are
-    tested against the accepted ones once, then each known key is looked up
-    in table order and its parts run inline, then the cross-field guards, then
-    the build. It gives ``BAIL`` whenever a row might refuse the body.
+    Generated from the rows' parts (each part's ``source``; a part without
+    one is called): the body's keys are tested against the accepted ones,
+    each known key present is read and its parts run inline in table order,
+    then the cross-field guards, then the build. It gives ``BAIL`` whenever a
+    row might refuse the body. Each body shape (its keys, in order) seen is
+    compiled once into a function that reads exactly those keys, so a
+    request pays no test for the keys it left out.
     """
-    keys: dict[str, list[_Fast]] = {}
-    pres: list[_Fast] = []
-    posts: list[_Fast] = []
-    accepted: frozenset[str] | None = None
-    dynamic = False
-    for rule in table.rules:
-        if rule.fast is None:
-            return None
-        for part in rule.fast:
-            if part.role == "accept":
-                dynamic = part.accepted is None
-                accepted = part.accepted
-            elif part.key is not None and part.handler is not None:
-                keys.setdefault(part.key, []).append(part)
-            elif part.guard is not None:
-                (pres if part.role == "pre" else posts).append(part)
-    if accepted is not None:
-        keys = {key: parts for key, parts in keys.items() if key in accepted}
-    namespace: dict[str, object] = {
-        "BAIL": BAIL,
-        "KEYS": frozenset(keys),
-        "RENAMED": frozenset(table.aliases),
-        "D": dict(table.defaults),
-        "build": table.build,
-        "prepare": table.prepare,
-    }
-    lines = ["def fast_run(body, ctx):", "    if type(body) is not dict:", "        return BAIL"]
-    if table.prepare is not None:
-        if table.aliases:
-            lines += ["    if not RENAMED.isdisjoint(body):", "        body = prepare(body)"]
-        else:
-            lines.append("    body = prepare(body)")
-    lines += ["    if not KEYS.issuperset(body):", "        return BAIL"]
-    if dynamic:
-        lines += [
-            "    allowed = ctx.accepted",
-            "    if allowed is not None and not allowed.issuperset(body):",
+    compiler = _FastCompiler.of(table)
+    return None if compiler is None else compiler.entry()
+
+
+class _FastCompiler:
+    """The parts of a table's fast path, and the generated functions made from them."""
+
+    def __init__(
+        self,
+        table: Table,
+        keys: dict[str, list[tuple[int, _Fast]]],
+        pres: list[tuple[int, _Fast]],
+        posts: list[tuple[int, _Fast]],
+        *,
+        dynamic: bool,
+    ) -> None:
+        self.table = table
+        self.keys = keys
+        self.pres = pres
+        self.posts = posts
+        self.dynamic = dynamic
+        self.shapes: dict[tuple[object, ...], Callable[[Any, Context], Any]] = {}
+        self.namespace: dict[str, object] = {
+            "BAIL": BAIL,
+            "KEYS": frozenset(keys),
+            "RENAMED": frozenset(table.aliases),
+            "D": dict(table.defaults),
+            "build": table.build,
+            "prepare": table.prepare,
+            "SHAPES": self.shapes,
+            "learn": self.learn,
+        }
+        for parts in (*keys.values(), pres, posts):
+            for index, part in parts:
+                _register(part, index, self.namespace)
+
+    @classmethod
+    def of(cls, table: Table) -> _FastCompiler | None:
+        """The table's parts in table order, or ``None`` when a row has no fast form."""
+        keys: dict[str, list[tuple[int, _Fast]]] = {}
+        pres: list[tuple[int, _Fast]] = []
+        posts: list[tuple[int, _Fast]] = []
+        accepted: frozenset[str] | None = None
+        dynamic = False
+        counter = iter(range(1_000_000))
+        for rule in table.rules:
+            if rule.fast is None:
+                return None
+            for part in rule.fast:
+                if part.role == "accept":
+                    dynamic = part.accepted is None
+                    accepted = part.accepted
+                elif part.key is not None and part.handler is not None:
+                    keys.setdefault(part.key, []).append((next(counter), part))
+                elif part.guard is not None:
+                    (pres if part.role == "pre" else posts).append((next(counter), part))
+        if accepted is not None:
+            keys = {key: parts for key, parts in keys.items() if key in accepted}
+        return cls(table, keys, pres, posts, dynamic=dynamic)
+
+    def entry(self) -> Callable[[Any, Context], Any]:
+        """The table's fast path: a known shape's own function, else the general code."""
+        lines = [
+            "def fast_run(body, ctx):",
+            "    if type(body) is not dict:",
             "        return BAIL",
+            "    special = SHAPES.get(tuple(body))",
+            "    if special is not None:",
+            "        return special(body, ctx)",
+            f"    if len(SHAPES) < {_SHAPES_PER_TABLE}:",
+            "        return learn(body, ctx)",
+            *self.body(None),
         ]
-    lines.append("    out = dict(D)" if table.defaults else "    out = {}")
-    counter = iter(range(1_000_000))
-    for part in pres:
-        lines += _part_source(part, next(counter), namespace, "    ")
-    for key, parts in keys.items():
-        block: list[str] = []
-        for part in parts:
-            block += _part_source(part, next(counter), namespace, "        ")
-        if block:
-            lines += [f"    if {key!r} in body:", f"        x = body[{key!r}]", *block]
-    for part in posts:
-        lines += _part_source(part, next(counter), namespace, "    ")
-    lines.append("    return build(out)")
-    source = "\n".join(lines)
-    exec(source, namespace)  # noqa: S102 - source generated from the table's own rows
-    fast_run: Callable[[Any, Context], Any] = namespace["fast_run"]  # type: ignore[assignment]
-    fast_run.__qualname__ = f"fast_run.<{table.name}>"
-    namespace["SOURCE"] = source  # what a debugger shows of the generated function
-    return fast_run
+        return self.compile("fast_run", lines)
+
+    def learn(self, body: dict[str, Any], ctx: Context) -> Any:  # noqa: ANN401 - the built value
+        """Compile the function of ``body``'s shape, keep it, and run it."""
+        shape = tuple(body)
+        if self.namespace["RENAMED"].isdisjoint(body) and all(  # type: ignore[attr-defined]
+            type(key) is str for key in shape
+        ):
+            lines = ["def special(body, ctx):", *self.body(shape)]
+        else:  # renamed or odd keys: the general code (which renames, or gives up)
+            lines = ["def special(body, ctx):", *self.body(None)]
+        special = self.compile("special", lines)
+        self.shapes[shape] = special
+        return special(body, ctx)
+
+    def body(self, shape: tuple[object, ...] | None) -> list[str]:
+        """The lines after the type test: for ``shape`` (its keys present), or any body."""
+        table = self.table
+        lines: list[str] = []
+        if shape is None:
+            if table.prepare is not None:
+                if table.aliases:
+                    lines += [
+                        "    if not RENAMED.isdisjoint(body):",
+                        "        body = prepare(body)",
+                    ]
+                else:
+                    lines.append("    body = prepare(body)")
+            lines += ["    if not KEYS.issuperset(body):", "        return BAIL"]
+        elif table.prepare is not None and not table.aliases:
+            lines.append("    body = prepare(body)")  # pragma: no cover - no such table
+        elif not set(shape) <= set(self.keys):
+            return ["    return BAIL"]
+        if self.dynamic:
+            lines += [
+                "    allowed = ctx.accepted",
+                "    if allowed is not None and not allowed.issuperset(body):",
+                "        return BAIL",
+            ]
+        lines.append("    out = dict(D)" if table.defaults else "    out = {}")
+        for index, part in self.pres:
+            lines += _part_source(part, index, "    ")
+        for key, parts in self.keys.items():
+            if shape is not None and key not in shape:
+                continue
+            block: list[str] = []
+            for index, part in parts:
+                block += _part_source(part, index, "        ")
+            if not block:
+                continue
+            if shape is None:
+                lines += [f"    if {key!r} in body:", f"        x = body[{key!r}]", *block]
+            else:
+                lines += [f"    x = body[{key!r}]", *(line[4:] for line in block)]
+        for index, part in self.posts:
+            lines += _part_source(part, index, "    ")
+        lines.append("    return build(out)")
+        return lines
+
+    def compile(self, name: str, lines: list[str]) -> Callable[[Any, Context], Any]:
+        """``lines`` run in the table's namespace: the generated function ``name``."""
+        source = "\n".join(lines)
+        exec(source, self.namespace)  # noqa: S102 - source generated from the table's own rows
+        made: Callable[[Any, Context], Any] = self.namespace.pop(name)  # type: ignore[assignment]
+        made.__qualname__ = f"{name}.<{self.table.name}>"
+        return made
 
 
-def _part_source(part: _Fast, index: int, namespace: dict[str, object], indent: str) -> list[str]:
+def _register(part: _Fast, index: int, namespace: dict[str, object]) -> None:
+    """Put a part's names (its ``env``, or its callable) in the generated code's namespace."""
+    prefix = f"e{index}_"
+    if part.source is None:
+        namespace[prefix + ("h" if part.role == "key" else "g")] = (
+            part.handler if part.role == "key" else part.guard
+        )
+        return
+    for name, value in (part.env or {}).items():
+        namespace[prefix + name] = value
+
+
+def _part_source(part: _Fast, index: int, indent: str) -> list[str]:
     """One part's lines for the generated fast path (a call when it has no source)."""
     prefix = f"e{index}_"
     if part.source is None:
         if part.role == "key":
-            namespace[prefix + "h"] = part.handler
             call = f"{prefix}h(x, out, ctx)"
         else:
-            namespace[prefix + "g"] = part.guard
             call = f"{prefix}g(body, out, ctx)"
         return [f"{indent}if not {call}:", f"{indent}    return BAIL"]
-    for name, value in (part.env or {}).items():
-        namespace[prefix + name] = value
     return [indent + line.format(x="x", e=prefix) for line in part.source]
 
 
