@@ -296,7 +296,7 @@ def _twin(cls: type, names: list[str]) -> type | None:
     ):
         return None
     twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
-    probe = object.__new__(twin)
+    probe: Any = object.__new__(twin)
     try:
         probe.__class__ = cls
     except TypeError:  # a layout CPython will not swap (a __weakref__ slot, another runtime)

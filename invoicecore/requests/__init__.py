@@ -230,9 +230,7 @@ _TRUSTED_KEEP: Final = v.trusted_constructor(KeepLineItem)
 _TRUSTED_EDIT: Final = v.trusted_constructor(EditLineItem)
 
 
-def _address(out: dict[str, Any]) -> AddressInput:
-    result: AddressInput = _TRUSTED_ADDRESS(**out)
-    return result
+_address: Final = f.keywords(_TRUSTED_ADDRESS)
 
 
 ADDRESS_RULES: Final = _table(
@@ -261,9 +259,7 @@ ADDRESS_RULES: Final = _table(
 )
 
 
-def _customer(out: dict[str, Any]) -> CustomerInput:
-    result: CustomerInput = _TRUSTED_CUSTOMER(**out)
-    return result
+_customer: Final = f.keywords(_TRUSTED_CUSTOMER)
 
 
 CUSTOMER_RULES: Final = _table(
@@ -364,9 +360,7 @@ _LINE_ITEM_VALUE_ROWS: Final = (
 )
 
 
-def _new_line(out: dict[str, Any]) -> LineItemInput:
-    result: LineItemInput = _TRUSTED_LINE(**out)
-    return result
+_new_line: Final = f.keywords(_TRUSTED_LINE)
 
 
 LINE_ITEM_RULES: Final = _table(
