@@ -137,7 +137,7 @@ def test_a_trusted_constructor_builds_what_the_public_one_builds(
         # Values the public constructor refuses are never given to the trusted one.
         return
     trusted: Any = v.trusted_constructor(cls)(**given_values)
-    assert type(trusted) is cls
+    assert trusted.__class__ is cls
     assert trusted == public
     try:
         expected = hash(public)
