@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from enum import Enum
+from types import MemberDescriptorType
 from typing import TYPE_CHECKING, Any, Final, TypeGuard, TypeVar
 
 from invoicecore import errors
@@ -275,7 +276,8 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
     source = "\n".join(
         [f"def construct({'*, ' + signature if signature else ''}):", *body, "    return made"]
     )
-    exec(source, namespace)  # noqa: S102 - source built from the class's own field table
+    code = compile(source, f"<trusted constructor of {cls.__name__}>", "exec")
+    exec(code, namespace)  # noqa: S102 - source built from the class's own field table
     construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]
     construct.__qualname__ = f"trusted_constructor.<{cls.__name__}>"
     return construct
@@ -308,7 +310,7 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
     """What sets ``name`` on an instance of ``cls`` past a frozen class's ``__setattr__``."""
     for klass in cls.__mro__:
         found = vars(klass).get(name)
-        if found is not None and type(found).__name__ == "member_descriptor":
+        if type(found) is MemberDescriptorType:
             setter: Callable[[object, object], None] = found.__set__
             return setter
 
