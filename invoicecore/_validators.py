@@ -276,8 +276,7 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
     source = "\n".join(
         [f"def construct({'*, ' + signature if signature else ''}):", *body, "    return made"]
     )
-    code = compile(source, f"<trusted constructor of {cls.__name__}>", "exec")
-    exec(code, namespace)  # noqa: S102 - source built from the class's own field table
+    exec(source, namespace)  # noqa: S102 - source built from the class's own field table
     construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]
     construct.__qualname__ = f"trusted_constructor.<{cls.__name__}>"
     return construct

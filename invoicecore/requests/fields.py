@@ -588,8 +588,7 @@ class _FastCompiler:
     def compile(self, name: str, lines: list[str]) -> Callable[[Any, Context], Any]:
         """``lines`` run in the table's namespace: the generated function ``name``."""
         source = "\n".join(lines)
-        code = compile(source, f"<fast path of the {self.table.name} table>", "exec")
-        exec(code, self.namespace)  # noqa: S102 - source generated from the table's own rows
+        exec(source, self.namespace)  # noqa: S102 - source generated from the table's own rows
         made: Callable[[Any, Context], Any] = self.namespace.pop(name)  # type: ignore[assignment]
         made.__qualname__ = f"{name}.<{self.table.name}>"
         return made
