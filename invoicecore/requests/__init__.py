@@ -707,7 +707,8 @@ def parse_create(payload: object, *, at: int) -> CreateInvoice:
     ``date`` defaults to ``at`` when the key is absent (an explicit null stays
     null, as on Razorpay); ``expire_by`` must be at least 15 minutes after ``at``.
     """
-    at = v.check_integer(at, "at")
+    if type(at) is not int or not 0 <= at <= limits.MAX_AMOUNT:
+        at = v.check_integer(at, "at")  # raises: the same test, with its message
     fast = CREATE_RULES.fast_run
     if type(payload) is dict and fast is not None:
         # The table's fast path straight away (what ``run`` tries first): it
