@@ -231,34 +231,94 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
 
     Only for values a request table (or a stored entity's own check) has
     already held to the very rules the validators state: the public
-    constructor still validates everything. Absent fields take their defaults.
+    constructor still validates everything. Absent fields take their defaults
+    (a factory is called only when its field is absent); an absent field
+    without a default is a ``TypeError``, which no user input can reach.
+
+    Generated once per class: one keyword function that sets each field in
+    field order, with no loop over the fields at call time. A slotted class
+    without a ``__weakref__`` slot is filled as a plain twin with the same
+    slots (plain attribute stores) and then given its class; any other class
+    through its slot descriptors.
     """
     import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
 
-    plan: list[tuple[str, object, Callable[[], object] | None]] = []
-    for field in attrs.fields(cls):  # type: ignore[arg-type]
+    names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
+    twin = _twin(cls, names)
+    namespace: dict[str, object] = {
+        "new": object.__new__,
+        "cls": cls,
+        "twin": twin,
+        "ABSENT": _ABSENT,
+    }
+    parameters: list[str] = []
+    body: list[str] = ["    made = new(cls)" if twin is None else "    made = new(twin)"]
+    for index, field in enumerate(attrs.fields(cls)):  # type: ignore[arg-type]
+        name = field.name
         default = field.default
-        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            plan.append((field.name, attrs.NOTHING, default.factory))
-        else:
-            plan.append((field.name, default, None))
-    new = object.__new__
-    put = object.__setattr__
-
-    def construct(**values: object) -> T:
-        made: T = new(cls)
-        for name, default, factory in plan:
-            if name in values:
-                put(made, name, values[name])
-            elif factory is not None:
-                put(made, name, factory())
-            elif default is attrs.NOTHING:
+        if default is attrs.NOTHING:
+            parameters.append(name)
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            if default.takes_self:  # pragma: no cover - no trusted class has one
                 raise TypeError(name)
-            else:
-                put(made, name, default)
-        return made
-
+            namespace[f"f{index}"] = default.factory
+            parameters.append(f"{name}=ABSENT")
+            body += [f"    if {name} is ABSENT:", f"        {name} = f{index}()"]
+        else:
+            namespace[f"d{index}"] = default
+            parameters.append(f"{name}=d{index}")
+        if twin is None:
+            namespace[f"s{index}"] = _slot_setter(cls, name)
+            body.append(f"    s{index}(made, {name})")
+        else:
+            body.append(f"    made.{name} = {name}")
+    if twin is not None:
+        body.append("    made.__class__ = cls")
+    signature = ", ".join(parameters)
+    source = "\n".join(
+        [f"def construct({'*, ' + signature if signature else ''}):", *body, "    return made"]
+    )
+    exec(source, namespace)  # noqa: S102 - source built from the class's own field table
+    construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]
+    construct.__qualname__ = f"trusted_constructor.<{cls.__name__}>"
     return construct
+
+
+_ABSENT: Final = object()
+"""A trusted constructor's marker for a field left out whose default is a factory."""
+
+
+def _twin(cls: type, names: list[str]) -> type | None:
+    """A plain class with ``cls``'s slots that an instance may be moved from, or ``None``."""
+    slots = vars(cls).get("__slots__")
+    if (
+        cls.__bases__ != (object,)
+        or type(slots) is not tuple
+        or sorted(slots) != sorted(names)
+        or not all(name.isidentifier() for name in names)
+    ):
+        return None
+    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
+    probe: Any = object.__new__(twin)
+    try:
+        probe.__class__ = cls
+    except TypeError:  # a layout CPython will not swap (a __weakref__ slot, another runtime)
+        return None
+    return twin
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """What sets ``name`` on an instance of ``cls`` past a frozen class's ``__setattr__``."""
+    for klass in cls.__mro__:
+        found = vars(klass).get(name)
+        if type(found) is MemberDescriptorType:
+            setter: Callable[[object, object], None] = found.__set__
+            return setter
+
+    def put(instance: object, value: object) -> None:  # a class without slots
+        object.__setattr__(instance, name, value)
+
+    return put
 
 
 def slot_constructor(cls: type[T]) -> Callable[..., T]:

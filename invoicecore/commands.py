@@ -64,7 +64,7 @@ def _given(value: object) -> bool:
     return value is not UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AddressInput:
     """A billing or shipping address as a request sends it: only the sent fields are set."""
 
@@ -85,7 +85,7 @@ class AddressInput:
         return sent
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CustomerInput:
     """An inline ``customer`` object: ``id`` (link or, with null, unset) and the snapshot fields.
 
@@ -108,7 +108,7 @@ class CustomerRef:
     id: str = attrs.field(validator=v.string)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LineItemInput:
     """A ``line_items`` element's fields, checked and typed; ``UNSET`` where the element had none.
 
@@ -138,14 +138,14 @@ class LineItemInput:
         }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class KeepLineItem:
     """A patch element ``{"id": ...}`` alone: keep that line item as it is."""
 
     id: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EditLineItem:
     """A patch element with an ``id`` and other keys: keep that line item, with these changes."""
 
@@ -164,7 +164,7 @@ LineItemPatch: TypeAlias = KeepLineItem | EditLineItem | AddLineItem
 """One element of a ``line_items`` patch (Razorpay's replace-the-set rule)."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CreateInvoice:
     """``POST /v1/invoices``, checked in full: every value typed, nothing looked up yet.
 

@@ -31,10 +31,12 @@ BANNED_MODULES = {
     "threading",
 }
 BANNED_CALLS = {"open", "print", "input", "exec", "eval", "compile", "__import__", "breakpoint"}
-SANCTIONED = {"_validators.py": ["exec()"] * 3}
-"""Functions generated once per class from its field table (as attrs and dataclasses generate
-``__init__``): the field check, the slot constructor, the evolve. No input reaches the source,
-and running them does no I/O."""
+SANCTIONED = {"_validators.py": ["exec()"] * 4, "fields.py": ["exec()"]}
+"""Generated functions: per entity class, its field check, its trusted constructor, its slot
+constructor and its evolve, from its field table (as attrs and dataclasses generate
+``__init__``); per request table, its fast path, from its rows' own sources (#12). No input
+reaches the source (a body's shape only chooses which of the table's keys the function reads),
+and running it does no I/O."""
 EDGE_PACKAGES = {"server"}  # the HTTP server (issue #16) is an edge, as a whole package
 CORE = sorted(
     path

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -515,3 +517,225 @@ def test_the_fast_path_gives_what_the_rows_give(body: dict[str, Any], currency: 
         assert _outcome(lambda t=table, c=context: fields.run(t, body, "", c)) == _outcome(
             lambda t=table, c=slow: fields.run(t, body, "", c)
         )
+
+
+_GOOD: dict[str, list[Any]] = {
+    "name": ["Pen", "Asha"],
+    "amount": [100, 1800],
+    "unit_amount": [250],
+    "rate": [1800, 50],
+    "rate_type": ["percentage", "flat"],
+    "currency": ["INR", None],
+    "quantity": [1, 3],
+    "tax_inclusive": [True, False],
+    "tax_rate": [1800, None],
+    "taxes": [[{"name": "GST", "rate": 1800}], [{"name": "Cess", "rate": 5, "rate_type": "flat"}]],
+    "hsn_code": ["1234"],
+    "sac_code": [None],
+    "country": ["India", " IN "],
+    "billing_address": [{"city": "Pune", "country": "India", "id": "addr_1"}, None],
+    "shipping_address": [{"line1": "1 MG Road"}],
+    "customer": [{"name": "Asha", "email": "a@example.com"}, {"id": "cust_1"}],
+    "line_items": [
+        [{"name": "Pen", "amount": 100}],
+        [{"id": "li_1"}, {"name": "Ink", "amount": 5}],
+    ],
+    "notes": [{"a": 1, "b": "x"}, []],
+    "draft": ["1", "0"],
+    "partial_payment": [True, "1", 0],
+    "sms_notify": [False, "0"],
+    "active": [True],
+    "type": ["invoice"],
+    "payment_id": ["pay_1"],
+    "expire_by": [T0 + 10_000],
+    "date": [T0],
+    "id": ["li_1"],
+    "item_id": ["item_1", None],
+    "customer_id": ["cust_1", None],
+}
+"""A plausible value per key, so that drawn bodies often pass every row (the fast path's case)."""
+_ANY_TABLE = st.sampled_from(
+    [
+        requests.ADDRESS_RULES,
+        requests.TAX_RULES,
+        requests.LINE_ITEM_RULES,
+        requests.LINE_ITEM_EDIT_RULES,
+        requests.CUSTOMER_RULES,
+        requests.CUSTOMER_CREATE_RULES,
+        requests.PAYMENT_RULES,
+        requests.ITEM_RULES,
+        requests.CREATE_RULES,
+        requests.UPDATE_RULES,
+    ]
+)
+
+
+@st.composite
+def _table_body(draw: st.DrawFn, table: fields.Table) -> dict[str, Any]:
+    keys = sorted({rule.key for rule in table.rules if rule.key is not None} | set(table.aliases))
+    chosen = draw(st.lists(st.sampled_from(keys), unique=True, max_size=5))
+    if draw(st.booleans()):  # the keys the table requires, so that many bodies pass
+        for rule in table.rules:
+            if rule.kind in ("required", "required_without"):
+                chosen += [key for key in rule.name.split(" + ") if key not in chosen]
+    if table is requests.LINE_ITEM_EDIT_RULES and "id" not in chosen:
+        chosen.append("id")  # the edit table reads only elements with an id
+    if draw(st.booleans()):  # plausible values only: mostly bodies every row passes
+        return {key: draw(st.sampled_from(_GOOD.get(key, ["x"])), label=key) for key in chosen}
+    if draw(st.booleans()):
+        chosen.append("colour")
+    return {
+        key: draw(st.sampled_from(_GOOD.get(key, ["x"])) | _ODD_VALUES, label=key) for key in chosen
+    }
+
+
+def _same_outcome(table: fields.Table, body: Any, currency: Any) -> None:
+    fast = fields.Context(at=T0, currency=currency)
+    slow = fields.Context(at=T0, currency=currency, fast=False)
+    assert _outcome(lambda: fields.run(table, body, "", fast)) == _outcome(
+        lambda: fields.run(table, body, "", slow)
+    )
+
+
+@given(st.data(), _ANY_TABLE, st.sampled_from([None, "INR", "USD"]))
+def test_every_tables_fast_path_gives_what_its_rows_give(
+    data: st.DataObject, table: fields.Table, currency: Any
+) -> None:
+    body = data.draw(_table_body(table))
+    _same_outcome(table, body, currency)
+    _same_outcome(table, body, currency)  # the second run takes the shape's compiled function
+
+
+def _rebuilt(table: fields.Table) -> fields.Table:
+    """The table anew (a fast path that has compiled no shape yet)."""
+    return fields.Table(
+        name=table.name,
+        title=table.title,
+        path=table.path,
+        rules=table.rules,
+        note=table.note,
+        aliases=dict(table.aliases),
+        build=table.build,
+        prepare=table.prepare,
+    )
+
+
+_FULL_NAMES = ("line_item", "create")
+
+
+@functools.cache
+def _full(name: str) -> fields.Table:
+    """A table whose fast path has compiled as many shapes as it keeps: new shapes go general."""
+    table = _rebuilt({"line_item": requests.LINE_ITEM_RULES, "create": requests.CREATE_RULES}[name])
+    fast = table.fast_run
+    assert fast is not None
+    for n in range(200):  # more shapes than a table compiles
+        assert fast({f"k{n}": 1}, fields.Context(at=T0)) is fields.BAIL
+    return table
+
+
+@given(st.data(), st.sampled_from(_FULL_NAMES), st.sampled_from([None, "INR", "USD"]))
+def test_the_general_fast_code_past_the_compiled_shapes_gives_what_the_rows_give(
+    data: st.DataObject, name: str, currency: Any
+) -> None:
+    table = _full(name)
+    body = data.draw(_table_body(table) | (_BODY if name == "create" else _LINE))
+    _same_outcome(table, body, currency)
+
+
+def _without_sources(table: fields.Table) -> fields.Table:
+    """The table anew with every fast part's source dropped: its fast path calls the closures."""
+    return fields.Table(
+        name=table.name,
+        title=table.title,
+        path=table.path,
+        rules=tuple(
+            attrs.evolve(
+                rule,
+                fast=None
+                if rule.fast is None
+                else tuple(attrs.evolve(part, source=None) for part in rule.fast),
+            )
+            for rule in table.rules
+        ),
+        note=table.note,
+        aliases=dict(table.aliases),
+        build=table.build,
+        prepare=table.prepare,
+    )
+
+
+_CALLED = {table.name: _without_sources(table) for table in requests.TABLES}
+
+
+@given(st.data(), _ANY_TABLE, st.sampled_from([None, "INR", "USD"]))
+def test_a_fast_path_of_called_parts_gives_what_the_rows_give(
+    data: st.DataObject, table: fields.Table, currency: Any
+) -> None:
+    # A part without source (a new rule kind, say) is called instead: same outcome.
+    called = _CALLED[table.name]
+    body = data.draw(_table_body(table))
+    _same_outcome(called, body, currency)
+    fast = fields.Context(at=T0, currency=currency)
+    assert _outcome(lambda: fields.run(called, body, "", fast)) == _outcome(
+        lambda: fields.run(table, body, "", fields.Context(at=T0, currency=currency))
+    )
+
+
+_BASES: dict[str, dict[str, Any]] = {
+    "address": {"city": "Pune"},
+    "tax": {"name": "GST", "rate": 1800},
+    "line_item": {"name": "Pen", "amount": 100},
+    "line_item_edit": {"id": "li_1", "name": "Pen"},
+    "customer": {"name": "Asha"},
+    "customer_create": {"name": "Asha"},
+    "payment": {"amount": 100, "payment_id": "pay_1"},
+    "item": {"name": "Pen", "amount": 100},
+    "create": {"customer": {"name": "Asha"}, "line_items": [{"name": "Pen", "amount": 100}]},
+    "update": {"receipt": "r1"},
+}
+"""A body each table accepts: each case below changes one key of it."""
+_EDGES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    99,
+    10**12 + 1,
+    1.5,
+    float("nan"),
+    "",
+    " ",
+    "0",
+    "1",
+    "x" * 3000,
+    "caf\u00e9",
+    [],
+    [{}],
+    [1],
+    {},
+    {"a": [1]},
+    {"k" * 300: 1},
+]
+
+
+@pytest.mark.parametrize("name", sorted(_BASES))
+def test_each_key_changed_alone_gives_the_rows_outcome_on_every_fast_path(name: str) -> None:
+    # Deterministic: every key of the table, each plausible and edge value, with and
+    # without the invoice's currency, through the generated code, the general code
+    # and the called parts; each gives what the rows give.
+    table = next(table for table in requests.TABLES if table.name == name)
+    keys = sorted({rule.key for rule in table.rules if rule.key is not None} | set(table.aliases))
+    bodies: list[dict[str, Any]] = [_BASES[name], {} if name != "line_item_edit" else {"id": 1}]
+    for key in keys:
+        if (name, key) != ("line_item_edit", "id"):  # the edit table reads elements with an id
+            bodies.append({k: v for k, v in _BASES[name].items() if k != key})
+        bodies += [{**_BASES[name], key: value} for value in [*_GOOD.get(key, ["x"]), *_EDGES]]
+    for body in bodies:
+        for currency in (None, "INR", "USD"):
+            _same_outcome(table, body, currency)
+            _same_outcome(_CALLED[name], body, currency)
+            if name in _FULL_NAMES:
+                _same_outcome(_full(name), body, currency)

@@ -45,6 +45,7 @@ __all__ = [
     "ignored",
     "integer",
     "is_missing",
+    "keywords",
     "line_amount",
     "nested",
     "not_blank_if_sent",
@@ -113,6 +114,16 @@ class Context:
         self.accepted = accepted
         self.fast = fast
         """False: only the rows run (what tests compare the fast path with)."""
+
+    @classmethod
+    def _trusted(cls, at: int | None, currency: str | None) -> Context:
+        """A context of values a parser has already checked (no type tests: one per request)."""
+        made = object.__new__(cls)
+        made.at = at
+        made.currency = currency
+        made.accepted = None
+        made.fast = True
+        return made
 
 
 # ---------------------------------------------------------------------------
@@ -360,13 +371,22 @@ Guard = Callable[[Mapping[str, Any], dict[str, Any], "Context"], bool]
 
 @attrs.frozen
 class _Fast:
-    """One part of a row's fast form: ``role`` is ``key``, ``pre``, ``post`` or ``accept``."""
+    """One part of a row's fast form: ``role`` is ``key``, ``pre``, ``post`` or ``accept``.
+
+    ``source`` (with ``env``) is the part as lines of Python the table's fast
+    path is generated from: ``{x}`` is the key's value, ``{e}`` the part's own
+    prefix for the names in ``env`` and its locals; ``body``, ``out``, ``ctx``
+    and ``BAIL`` are the generated function's. ``return BAIL`` gives up. A part
+    without ``source`` is called (``handler`` or ``guard``) instead.
+    """
 
     role: str
     key: str | None = None
     handler: Handler | None = None
     guard: Guard | None = None
     accepted: frozenset[str] | None = None
+    source: tuple[str, ...] | None = None
+    env: Mapping[str, object] | None = None
 
 
 def _ok(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
@@ -377,65 +397,222 @@ def _no(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
     return False
 
 
-def _chain(first: Handler, second: Handler) -> Handler:
-    def both(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        return first(value, out, ctx) and second(value, out, ctx)
+class _Keywords:
+    """A table's build that passes the typed values as keywords (see ``keywords``)."""
 
-    return both
+    __slots__ = ("construct",)
+
+    def __init__(self, construct: Callable[..., Any]) -> None:
+        self.construct = construct
+
+    def __call__(self, out: dict[str, Any]) -> Any:  # noqa: ANN401 - the constructor's value
+        return self.construct(**out)
 
 
-def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:  # noqa: C901
-    """The table's fast path, or ``None`` when a row has no fast form."""
-    handlers: dict[str, Handler] = {}
-    pres: list[Guard] = []
-    posts: list[Guard] = []
-    accepted: frozenset[str] | None = None
-    dynamic = False
-    for rule in table.rules:
-        if rule.fast is None:
+def keywords(construct: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
+    """A table's ``build`` that calls ``construct(**out)``: the fast path calls it directly.
+
+    So a table built this way costs one call per object on the fast path, not two.
+    """
+    _callable(construct, "construct")
+    return _Keywords(construct)
+
+
+_SHAPES_PER_TABLE: Final = 128
+"""How many key shapes a table's fast path specializes; bodies past them take the general code."""
+
+
+def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:
+    """The table's fast path, or ``None`` when a row has no fast form.
+
+    Generated from the rows' parts (each part's ``source``; a part without
+    one is called): the body's keys are tested against the accepted ones,
+    each known key present is read and its parts run inline in table order,
+    then the cross-field guards, then the build. It gives ``BAIL`` whenever a
+    row might refuse the body. Each body shape (its keys, in order) seen is
+    compiled once into a function that reads exactly those keys, so a
+    request pays no test for the keys it left out.
+    """
+    compiler = _FastCompiler.of(table)
+    return None if compiler is None else compiler.entry()
+
+
+class _FastCompiler:
+    """The parts of a table's fast path, and the generated functions made from them."""
+
+    def __init__(
+        self,
+        table: Table,
+        keys: dict[str, list[tuple[int, _Fast]]],
+        pres: list[tuple[int, _Fast]],
+        posts: list[tuple[int, _Fast]],
+        *,
+        dynamic: bool,
+    ) -> None:
+        self.table = table
+        self.keys = keys
+        self.pres = pres
+        self.posts = posts
+        self.dynamic = dynamic
+        self.shapes: dict[tuple[object, ...], Callable[[Any, Context], Any]] = {}
+        self.namespace: dict[str, object] = {
+            "BAIL": BAIL,
+            "KEYS": frozenset(keys),
+            "RENAMED": frozenset(table.aliases),
+            "D": dict(table.defaults),
+            "build": table.build,
+            "construct": getattr(table.build, "construct", None)
+            if type(table.build) is _Keywords
+            else None,
+            "prepare": table.prepare,
+            "SHAPES": self.shapes,
+            "learn": self.learn,
+        }
+        for parts in (*keys.values(), pres, posts):
+            for index, part in parts:
+                _register(part, index, self.namespace)
+
+    @classmethod
+    def of(cls, table: Table) -> _FastCompiler | None:
+        """The table's parts in table order, or ``None`` when a row has no fast form."""
+        keys: dict[str, list[tuple[int, _Fast]]] = {}
+        pres: list[tuple[int, _Fast]] = []
+        posts: list[tuple[int, _Fast]] = []
+        accepted: frozenset[str] | None = None
+        dynamic = False
+        counter = iter(range(1_000_000))
+        for rule in table.rules:
+            if rule.fast is None:
+                return None
+            for part in rule.fast:
+                if part.role == "accept":
+                    dynamic = part.accepted is None
+                    accepted = part.accepted
+                elif part.key is not None and part.handler is not None:
+                    keys.setdefault(part.key, []).append((next(counter), part))
+                elif part.guard is not None:
+                    (pres if part.role == "pre" else posts).append((next(counter), part))
+        if accepted is not None:
+            keys = {key: parts for key, parts in keys.items() if key in accepted}
+        return cls(table, keys, pres, posts, dynamic=dynamic)
+
+    def entry(self) -> Callable[[Any, Context], Any]:
+        """The table's fast path: a known shape's own function, else the general code."""
+        lines = [
+            "def fast_run(body, ctx):",
+            "    if type(body) is not dict:",
+            "        return BAIL",
+            "    special = SHAPES.get(tuple(body))",
+            "    if special is not None:",
+            "        return special(body, ctx)",
+            f"    if len(SHAPES) < {_SHAPES_PER_TABLE}:",
+            "        return learn(body, ctx)",
+            *self.body(None),
+        ]
+        return self.compile("fast_run", lines)
+
+    def learn(self, body: dict[str, Any], ctx: Context) -> Any:  # noqa: ANN401 - the built value
+        """Compile the function of ``body``'s shape, keep it, and run it."""
+        shape = tuple(body)
+        if self.namespace["RENAMED"].isdisjoint(body) and all(  # type: ignore[attr-defined]
+            type(key) is str for key in shape
+        ):
+            lines = ["def special(body, ctx):", *self.body(shape)]
+        else:  # renamed or odd keys: the general code (which renames, or gives up)
+            lines = ["def special(body, ctx):", *self.body(None)]
+        special = self.compile("special", lines)
+        self.shapes[shape] = special
+        return special(body, ctx)
+
+    def body(self, shape: tuple[object, ...] | None) -> list[str]:
+        """The lines after the type test: for ``shape`` (its keys present), or any body."""
+        head = self.head(shape)
+        if head is None:
+            return ["    return BAIL"]
+        lines = head
+        for index, part in self.pres:
+            lines += _part_source(part, index, "    ")
+        lines += self.reads(shape)
+        for index, part in self.posts:
+            lines += _part_source(part, index, "    ")
+        if type(self.table.build) is _Keywords:
+            lines.append("    return construct(**out)")
+        else:
+            lines.append("    return build(out)")
+        return lines
+
+    def head(self, shape: tuple[object, ...] | None) -> list[str] | None:
+        """The renaming, the key tests and ``out``; ``None``: ``shape`` has a key no row reads."""
+        table = self.table
+        lines: list[str] = []
+        if shape is None:
+            if table.prepare is not None:
+                if table.aliases:
+                    lines += [
+                        "    if not RENAMED.isdisjoint(body):",
+                        "        body = prepare(body)",
+                    ]
+                else:
+                    lines.append("    body = prepare(body)")
+            lines += ["    if not KEYS.issuperset(body):", "        return BAIL"]
+        elif table.prepare is not None and not table.aliases:
+            lines.append("    body = prepare(body)")  # pragma: no cover - no such table
+        elif not set(shape) <= set(self.keys):
             return None
-        for part in rule.fast:
-            if part.role == "accept":
-                dynamic = part.accepted is None
-                accepted = part.accepted
-            elif part.key is not None and part.handler is not None:
-                known = handlers.get(part.key)
-                handlers[part.key] = part.handler if known is None else _chain(known, part.handler)
-            elif part.guard is not None:
-                (pres if part.role == "pre" else posts).append(part.guard)
-    if accepted is not None:
-        handlers = {key: h for key, h in handlers.items() if key in accepted}
-    defaults = table.defaults
-    prepare = table.prepare
-    renamed = frozenset(table.aliases)
-    build = table.build
-    get = handlers.get
-    first = tuple(pres)
-    last = tuple(posts)
+        if self.dynamic:
+            lines += [
+                "    allowed = ctx.accepted",
+                "    if allowed is not None and not allowed.issuperset(body):",
+                "        return BAIL",
+            ]
+        lines.append("    out = dict(D)" if table.defaults else "    out = {}")
+        return lines
 
-    def fast_run(body: Any, ctx: Context) -> Any:  # noqa: ANN401, C901 - one loop, its exits
-        if type(body) is not dict:
-            return BAIL
-        if prepare is not None and (not renamed or not renamed.isdisjoint(body)):
-            body = prepare(body)
-        out = dict(defaults)
-        if first:
-            for pre in first:
-                if not pre(body, out, ctx):
-                    return BAIL
-        allowed = ctx.accepted if dynamic else None
-        for key, value in body.items():
-            handler = get(key)
-            if handler is None or not handler(value, out, ctx):
-                return BAIL
-            if allowed is not None and key not in allowed:
-                return BAIL
-        for post in last:
-            if not post(body, out, ctx):
-                return BAIL
-        return build(out)
+    def reads(self, shape: tuple[object, ...] | None) -> list[str]:
+        """Each key's parts, in table order: the keys of ``shape``, or each key if present."""
+        lines: list[str] = []
+        for key, parts in self.keys.items():
+            if shape is not None and key not in shape:
+                continue
+            block: list[str] = []
+            for index, part in parts:
+                block += _part_source(part, index, "        ")
+            if not block:
+                continue
+            if shape is None:
+                lines += [f"    if {key!r} in body:", f"        x = body[{key!r}]", *block]
+            else:
+                lines += [f"    x = body[{key!r}]", *(line[4:] for line in block)]
+        return lines
 
-    return fast_run
+    def compile(self, name: str, lines: list[str]) -> Callable[[Any, Context], Any]:
+        """``lines`` run in the table's namespace: the generated function ``name``."""
+        source = "\n".join(lines)
+        exec(source, self.namespace)  # noqa: S102 - source generated from the table's own rows
+        made: Callable[[Any, Context], Any] = self.namespace.pop(name)  # type: ignore[assignment]
+        made.__qualname__ = f"{name}.<{self.table.name}>"
+        return made
+
+
+def _register(part: _Fast, index: int, namespace: dict[str, object]) -> None:
+    """Put a part's names (its ``env``, or its callable) in the generated code's namespace."""
+    prefix = f"e{index}_"
+    if part.source is None:
+        namespace[prefix + ("h" if part.role == "key" else "g")] = (
+            part.handler if part.role == "key" else part.guard
+        )
+        return
+    for name, value in (part.env or {}).items():
+        namespace[prefix + name] = value
+
+
+def _part_source(part: _Fast, index: int, indent: str) -> list[str]:
+    """One part's lines for the generated fast path (a call when it has no source)."""
+    prefix = f"e{index}_"
+    if part.source is None:
+        call = f"{prefix}h(x, out, ctx)" if part.role == "key" else f"{prefix}g(body, out, ctx)"
+        return [f"{indent}if not {call}:", f"{indent}    return BAIL"]
+    return [indent + line.format(x="x", e=prefix) for line in part.source]
 
 
 def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
@@ -457,8 +634,19 @@ def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
     return dict(value)
 
 
-def _key(name: str, handler: Handler) -> tuple[_Fast, ...]:
-    return (_Fast("key", key=name, handler=handler),)
+def _key(
+    name: str,
+    handler: Handler,
+    source: tuple[str, ...] | None = None,
+    **env: object,
+) -> tuple[_Fast, ...]:
+    """A row's fast form on its key: ``handler``, and its ``source`` for the generated path."""
+    return (_Fast("key", key=name, handler=handler, source=source, env={"n": name, **env}),)
+
+
+def _guard(role: str, guard: Guard, source: tuple[str, ...] | None, **env: object) -> _Fast:
+    """A whole-body fast check (``pre`` or ``post``): ``guard``, and its ``source``."""
+    return _Fast(role, guard=guard, source=source, env=env)
 
 
 # ---------------------------------------------------------------------------
@@ -544,7 +732,7 @@ def refused(name: str, message: Message, note: str = "") -> Rule:
         name=name,
         kind="refused",
         required="refused",
-        fast=_key(name, _no),
+        fast=_key(name, _no, ("return BAIL",)),
         errors=(_error(message, name),),
         note=note or "Refused whenever the key is present, whatever its value.",
         check=check,
@@ -569,7 +757,15 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
         name=f"{first} + {second}",
         key=first,
         kind="exclusive",
-        fast=(_Fast("post", guard=fast),),
+        fast=(
+            _guard(
+                "post",
+                fast,
+                ("if {e}a in body and {e}b in body:", "    return BAIL"),
+                a=first,
+                b=second,
+            ),
+        ),
         errors=(_error(message, field),),
         note=f"Cross-field: `{first}` and `{second}` may not both be sent (whatever their values).",
         check=check,
@@ -594,7 +790,18 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
         name=f"{first} + {second}",
         key=first,
         kind="exclusive",
-        fast=(_Fast("post", guard=fast),),
+        fast=(
+            _guard(
+                "post",
+                fast,
+                (
+                    "if {e}a in body and out.get({e}a) is not None and out.get({e}b) is not None:",
+                    "    return BAIL",
+                ),
+                a=first,
+                b=second,
+            ),
+        ),
         errors=(_error(message, field),),
         note=f"Cross-field, after both rows: `{first}` and `{second}` may not both be non-null.",
         check=check,
@@ -618,7 +825,24 @@ def required_without(name: str, other: str, message: Message) -> Rule:
         return not (body.get(other) is None and is_missing(value))
 
     return Rule(
-        fast=(_Fast("post", guard=fast),),
+        fast=(
+            _guard(
+                "post",
+                fast,
+                (
+                    "{e}v = body.get({e}n)",
+                    (
+                        "if not (type({e}v) is int or (type({e}v) is str and {e}v.strip({e}ws)))"
+                        " and body.get({e}other) is None and {e}missing({e}v):"
+                    ),
+                    "    return BAIL",
+                ),
+                n=name,
+                other=other,
+                ws=_PHP_WHITESPACE,
+                missing=is_missing,
+            ),
+        ),
         name=name,
         key=None,
         kind="required_without",
@@ -641,7 +865,12 @@ def not_blank_if_sent(name: str, message: Message) -> Rule:
     return Rule(
         name=name,
         kind="required_if_sent",
-        fast=_key(name, lambda value, _out, _ctx: not is_missing(value)),
+        fast=_key(
+            name,
+            lambda value, _out, _ctx: not is_missing(value),
+            ("if {e}missing({x}):", "    return BAIL"),
+            missing=is_missing,
+        ),
         required="if sent",
         errors=(_error(message, name),),
         note="Sent but missing (null, blank string, empty array) is refused.",
@@ -662,8 +891,19 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
     def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
         return not any(is_missing(body.get(name)) for name in names)
 
+    source: list[str] = []
+    for index in range(len(names)):
+        source += [f"if {{e}}missing(body.get({{e}}n{index})):", "    return BAIL"]
     return Rule(
-        fast=(_Fast("post", guard=fast),),
+        fast=(
+            _guard(
+                "post",
+                fast,
+                tuple(source),
+                missing=is_missing,
+                **{f"n{index}": name for index, name in enumerate(names)},
+            ),
+        ),
         name=" + ".join(names),
         key=None,
         kind="required",
@@ -700,7 +940,18 @@ def constant(name: str, value: str, *, nullable: bool, default: str | None) -> R
     return Rule(
         name=name,
         kind="constant",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if not ((type({x}) is str and {x} == {e}value)"
+                + (" or {x} is None" if nullable else "")
+                + "):",
+                "    return BAIL",
+                "out[{e}n] = {x}",
+            ),
+            value=value,
+        ),
         default_value=default,
         nullable=nullable,
         limits={"equals": value},
@@ -743,7 +994,20 @@ def flag(name: str, *, default: bool | None) -> Rule:
     return Rule(
         name=name,
         kind="boolean",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if type({x}) is bool:",
+                "    out[{e}n] = {x}",
+                "elif (type({x}) is int or type({x}) is str) and {x} in {e}accepts:",
+                "    out[{e}n] = {x} in {e}true",
+                "else:",
+                "    return BAIL",
+            ),
+            accepts=(0, 1, "0", "1"),
+            true=(1, "1"),
+        ),
         default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"accepts": [True, False, 1, 0, "1", "0"]},
@@ -778,7 +1042,11 @@ def strict_boolean(name: str, *, default: bool | None) -> Rule:
     return Rule(
         name=name,
         kind="boolean",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            ("if type({x}) is not bool:", "    return BAIL", "out[{e}n] = {x}"),
+        ),
         default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"accepts": [True, False]},
@@ -814,7 +1082,16 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
     return Rule(
         name=name,
         kind="selection",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if type({x}) is not str or {x} not in {e}choices:",
+                "    return BAIL",
+                "out[{e}n] = {e}choices[{x}]",
+            ),
+            choices=choices,
+        ),
         default_value=NO_DEFAULT if default is None else default,
         nullable=False,
         limits={"one_of": list(choices)},
@@ -846,7 +1123,23 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
         return True
 
     return Rule(
-        fast=(_Fast("pre", guard=fast), *_key(name, _ok)),
+        fast=(
+            _guard(
+                "pre",
+                fast,
+                (
+                    "{e}v = body.get({e}n, {e}default)",
+                    "{e}c = {e}known.get({e}v) if type({e}v) is str else None",
+                    "if {e}c is None:",
+                    "    return BAIL",
+                    "out[{e}n] = ctx.currency = {e}c.code",
+                ),
+                n=name,
+                default=default,
+                known=amounts.CURRENCIES,
+            ),
+            *_key(name, _ok, ()),
+        ),
         name=name,
         key=None,
         kind="currency",
@@ -931,7 +1224,19 @@ def text(  # noqa: C901 - the row's check and its fast form side by side
     return Rule(
         name=name,
         kind="string",
-        fast=None if default is not None else _key(name, fast),
+        fast=None
+        if default is not None
+        else _key(
+            name,
+            fast,
+            _bounded(
+                "type({x}) is str and {e}lo <= len({x}) <= {e}hi"
+                + (" and {x}.isascii() and {x}.isprintable()" if printable_ascii else ""),
+                nullable=nullable,
+            ),
+            lo=min_length,
+            hi=max_length,
+        ),
         nullable=nullable,
         limits=bounds,
         default=default,
@@ -941,6 +1246,13 @@ def text(  # noqa: C901 - the row's check and its fast form side by side
 
 
 _PRINTABLE: Final = "a string of printable ASCII characters"
+
+
+def _bounded(condition: str, *, nullable: bool) -> tuple[str, ...]:
+    """The source of a row that keeps ``{x}`` when ``condition`` (or, nullable, null) holds."""
+    if nullable:
+        condition = "{x} is None or (" + condition + ")"
+    return ("if not (" + condition + "):", "    return BAIL", "out[{e}n] = {x}")
 
 
 def _too_short_or_not_printable(value: str, field: str, attribute: str, minimum: int) -> None:
@@ -1016,6 +1328,22 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
             out[name] = ctx.at
         return True
 
+    number = _key(
+        name,
+        fast,
+        _bounded(
+            "type({x}) is int and {e}lo <= {x} <= {e}hi"
+            + (
+                ""
+                if at_least_after_at is None
+                else " and (ctx.at is None or {x} >= ctx.at + {e}after)"
+            ),
+            nullable=nullable,
+        ),
+        lo=minimum,
+        hi=maximum,
+        after=at_least_after_at,
+    )
     bounds: dict[str, object] = {"minimum": minimum, "maximum": maximum}
     found = [
         _error(errors.MUST_BE, name, attribute=attribute, expected="an integer"),
@@ -1028,7 +1356,19 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
     return Rule(
         name=name,
         kind="integer",
-        fast=(_Fast("pre", guard=absent), *_key(name, fast)) if default_at else _key(name, fast),
+        fast=(
+            (
+                _guard(
+                    "pre",
+                    absent,
+                    ("if {e}n not in body:", "    out[{e}n] = ctx.at"),
+                    n=name,
+                ),
+                *number,
+            )
+            if default_at
+            else number
+        ),
         key=None if default_at else name,
         default_value=NO_DEFAULT if default is None else default,
         nullable=nullable,
@@ -1071,7 +1411,22 @@ def line_amount(name: str = "amount") -> Rule:
     return Rule(
         name=name,
         kind="amount",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if {x} is not None:",
+                "    if type({x}) is not int or not 0 <= {x} <= {e}hi:",
+                "        return BAIL",
+                "    if ctx.currency is not None:",
+                "        {e}c = {e}known.get(ctx.currency)",
+                "        if {e}c is None or {x} < {e}c.minimum_amount:",
+                "            return BAIL",
+                "out[{e}n] = {x}",
+            ),
+            hi=limits.MAX_AMOUNT,
+            known=amounts.CURRENCIES,
+        ),
         limits={"minimum": "the currency's minimum amount", "maximum": limits.MAX_AMOUNT},
         errors=(
             _error(errors.MUST_BE, name, attribute=attribute, expected="an integer"),
@@ -1109,7 +1464,18 @@ def same_currency(name: str = "currency") -> Rule:
         return True
 
     return Rule(
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                (
+                    "if {x} is not None and (type({x}) is not str"
+                    " or (ctx.currency is not None and {x} != ctx.currency)):"
+                ),
+                "    return BAIL",
+                "out[{e}n] = {x}",
+            ),
+        ),
         name=name,
         kind="currency",
         limits={"equals": "the invoice's currency"},
@@ -1145,7 +1511,20 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
     return Rule(
         name=name,
         kind="notes",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if type({x}) is not dict:",
+                "    return BAIL",
+                "{e}c = {e}check({x})",
+                "if {e}c is None:",
+                "    return BAIL",
+                "out[{e}n] = {e}trusted({e}c)",
+            ),
+            check=_fast_notes,
+            trusted=Notes._trusted,  # noqa: SLF001 - what _fast_notes checked
+        ),
         default_value=Notes() if default else NO_DEFAULT,
         nullable=False,
         limits={
@@ -1210,7 +1589,16 @@ def reference(
     return Rule(
         name=name,
         kind="reference",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                ("if {x} is not None and type({x}) is not str:",)
+                if nullable
+                else ("if type({x}) is not str:",)
+            )
+            + ("    return BAIL", "out[{e}n] = {x}"),
+        ),
         nullable=nullable,
         errors=(_error(missing, missing_field),),
         note=note or "Looked up when the request is applied (not a check of the request).",
@@ -1242,7 +1630,15 @@ def string_value(name: str) -> Rule:
     return Rule(
         name=name,
         kind="string",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if {x} is not None and type({x}) is not str:",
+                "    return BAIL",
+                "out[{e}n] = {x}",
+            ),
+        ),
         errors=(_error(errors.MUST_BE, name, attribute=attribute, expected="a string"),),
         note="Looked up when the request is applied.",
         check=check,
@@ -1302,7 +1698,26 @@ def nested(  # noqa: C901 - the row's check and its fast form side by side
     return Rule(
         name=name,
         kind="object",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if {x} is None:",
+                "    out[{e}n] = None" if nullable else "    return BAIL",
+                "elif type({x}) is not dict:",
+                "    return BAIL",
+                *(("elif not {x}:", "    pass") if empty_is_absent else ()),
+                "else:",
+                "    {e}f = {e}table().fast_run",
+                "    if {e}f is None:",
+                "        return BAIL",
+                "    {e}r = {e}f({x}, ctx)",
+                "    if {e}r is BAIL:",
+                "        return BAIL",
+                "    out[{e}n] = {e}r",
+            ),
+            table=table,
+        ),
         nullable=nullable,
         errors=(_error(errors.MUST_BE, name, attribute=label, expected="an object"),),
         table=table_name,
@@ -1382,7 +1797,30 @@ def array(  # noqa: C901 - the row's check and its fast form side by side
     return Rule(
         name=name,
         kind="array",
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if type({x}) is not list or len({x}) > {e}most"
+                + (" or not {x}" if min_one else "")
+                + ":",
+                "    return BAIL",
+                "{e}t = []",
+                "for {e}i in {x}:",
+                "    if type({e}i) is not dict:",
+                "        return BAIL",
+                "    {e}f = {e}element({e}i).fast_run",
+                "    if {e}f is None:",
+                "        return BAIL",
+                "    {e}r = {e}f({e}i, ctx)",
+                "    if {e}r is BAIL:",
+                "        return BAIL",
+                "    {e}t.append({e}r)",
+                "out[{e}n] = tuple({e}t)",
+            ),
+            most=maximum,
+            element=element,
+        ),
         limits={"max_items": maximum, **({"min_items": 1} if min_one else {})},
         errors=tuple(found),
         table=table_name,
@@ -1414,7 +1852,16 @@ def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
         return True
 
     return Rule(
-        fast=_key(name, fast),
+        fast=_key(
+            name,
+            fast,
+            (
+                "if type({x}) is not str or {x} not in {e}choices:",
+                "    return BAIL",
+                "out[{e}n] = {x}",
+            ),
+            choices=choices,
+        ),
         name=name,
         kind="selection",
         default_value=default,
@@ -1523,7 +1970,7 @@ def ignored(name: str, note: str) -> Rule:
     def check(_body: Mapping[str, Any], _out: dict[str, Any], _prefix: str, _ctx: Context) -> None:
         return
 
-    return Rule(name=name, kind="ignored", note=note, check=check, fast=_key(name, _ok))
+    return Rule(name=name, kind="ignored", note=note, check=check, fast=_key(name, _ok, ()))
 
 
 def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule:
@@ -1542,4 +1989,5 @@ def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule
             out[name] = fn(out[name])
         return True
 
-    return Rule(name=name, kind=kind, note=note, check=check, fast=_key(name, fast))
+    source = ("if out.get({e}n) is not None:", "    out[{e}n] = {e}fn(out[{e}n])")
+    return Rule(name=name, kind=kind, note=note, check=check, fast=_key(name, fast, source, fn=fn))
