@@ -9,6 +9,7 @@ sent, and a line item's ``item_id`` template fills only what was left out).
 
 from __future__ import annotations
 
+import operator
 from enum import Enum
 from typing import TYPE_CHECKING, Final, TypeAlias
 
@@ -132,10 +133,14 @@ class LineItemInput:
     def fields(self) -> dict[str, object]:
         """The sent fields, by name, in the element's field order."""
         return {
-            field.name: value
-            for field in attrs.fields(LineItemInput)
-            if (value := getattr(self, field.name)) is not UNSET
+            name: value
+            for name, value in zip(_LINE_FIELDS, _LINE_VALUES(self), strict=True)
+            if value is not UNSET
         }
+
+
+_LINE_FIELDS: Final = tuple(field.name for field in attrs.fields(LineItemInput))
+_LINE_VALUES: Final = operator.attrgetter(*_LINE_FIELDS)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
