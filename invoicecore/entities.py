@@ -128,14 +128,12 @@ class Notes(Mapping[str, NoteValue]):
         # A read-only view: nothing reaches the dict behind it, so no caller can
         # change a value that is hashed and shared.
         object.__setattr__(self, "_items", MappingProxyType(data))
-        object.__setattr__(self, "_key", tuple((k, type(x), x) for k, x in data.items()))
 
     @classmethod
     def _trusted(cls, data: dict[str, NoteValue]) -> Notes:
         """Notes from a fresh dict already held to every rule above (the request parser's)."""
         notes = object.__new__(cls)
         object.__setattr__(notes, "_items", MappingProxyType(data))
-        object.__setattr__(notes, "_key", tuple((k, type(x), x) for k, x in data.items()))
         return notes
 
     def __getitem__(self, key: str) -> NoteValue:
@@ -148,12 +146,24 @@ class Notes(Mapping[str, NoteValue]):
         return len(self._items)
 
     def __hash__(self) -> int:
-        return hash(self._key)
+        return hash(self._identity())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Notes):
-            return self._key == other._key
+            return self._identity() == other._identity()
         return NotImplemented
+
+    def _identity(self) -> tuple[tuple[str, type, NoteValue], ...]:
+        """What equality and the hash compare: keys, values and their types, in order.
+
+        Made on first use and kept: most notes are built, rendered and never compared.
+        """
+        try:
+            return self._key
+        except AttributeError:
+            key = tuple((k, type(x), x) for k, x in self._items.items())
+            object.__setattr__(self, "_key", key)
+            return key
 
     def __repr__(self) -> str:
         return f"Notes({dict(self._items)!r})"

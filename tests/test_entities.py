@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from invoicecore import (
     Address,
@@ -167,6 +168,26 @@ def test_notes_are_an_ordered_immutable_hashable_mapping() -> None:
     with pytest.raises(TypeError):
         notes._items["b"] = "changed"  # type: ignore[index]
     assert notes["b"] == "2"
+
+
+_NOTE_VALUES = st.none() | st.booleans() | st.integers(-2, 2) | st.sampled_from([1.0, 0.0, "1", ""])
+_NOTE_DICTS = st.dictionaries(st.sampled_from(["a", "b", "c"]), _NOTE_VALUES, max_size=3)
+
+
+@given(_NOTE_DICTS, _NOTE_DICTS, st.booleans())
+def test_notes_compare_by_keys_values_types_and_order_however_first_used(
+    first: dict[str, Any], second: dict[str, Any], hash_first: bool
+) -> None:
+    """Equality is the ordered (key, type, value) triples', whether or not a hash came first."""
+    one, other = Notes(first), Notes(second)
+    if hash_first:  # the identity is made on first use: by the hash, or by the comparison
+        hash(one)
+    triples = [(k, type(x), x) for k, x in first.items()]
+    assert (one == other) == (triples == [(k, type(x), x) for k, x in second.items()])
+    if one == other:
+        assert hash(one) == hash(other)
+    assert one == Notes(first)
+    assert hash(one) == hash(Notes(first))
 
 
 @pytest.mark.parametrize(
