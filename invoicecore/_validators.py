@@ -307,13 +307,21 @@ def _twin(cls: type, names: list[str]) -> type | None:
     return twin
 
 
-def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
-    """What sets ``name`` on an instance of ``cls`` past a frozen class's ``__setattr__``."""
+def _slot(cls: type, name: str) -> MemberDescriptorType | None:
+    """The slot descriptor of ``name`` in ``cls`` or a base, or ``None`` (no such slot)."""
     for klass in cls.__mro__:
         found = vars(klass).get(name)
         if type(found) is MemberDescriptorType:
-            setter: Callable[[object, object], None] = found.__set__
-            return setter
+            return found
+    return None
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """What sets ``name`` on an instance of ``cls`` past a frozen class's ``__setattr__``."""
+    slot = _slot(cls, name)
+    if slot is not None:
+        setter: Callable[[object, object], None] = slot.__set__
+        return setter
 
     def put(instance: object, value: object) -> None:  # a class without slots
         object.__setattr__(instance, name, value)
@@ -341,8 +349,8 @@ def slot_constructor(cls: type[T]) -> Callable[..., T]:
     namespace: dict[str, object] = {"new": object.__new__, "cls": cls}
     body = [f"def construct({', '.join(names)}):", "    made = new(cls)"]
     for index, name in enumerate(names):
-        slot = vars(cls).get(name)
-        if type(slot) is not MemberDescriptorType:
+        slot = _slot(cls, name)
+        if slot is None:
             raise TypeError(f"{cls.__name__}.{name} is not a slot: use its own constructor")
         namespace[f"set{index}"] = slot.__set__
         body.append(f"    set{index}(made, {name})")

@@ -304,6 +304,12 @@ def amount_due(amount: int | None, amount_paid: int | None) -> int | None:
     """``amount - amount_paid``; ``None`` while either is unknown (a draft has no order)."""
     if amount is None or amount_paid is None:
         return None
+    if (
+        type(amount) is int
+        and type(amount_paid) is int
+        and 0 <= amount_paid <= amount <= v.MAX_AMOUNT
+    ):
+        return amount - amount_paid  # what the checks below accept, tested at once
     v.check_integer(amount, "amount")
     v.check_integer(amount_paid, "amount_paid", maximum=amount)
     return amount - amount_paid

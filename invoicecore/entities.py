@@ -569,14 +569,7 @@ class Invoice:
 
     @property
     def amount_due(self) -> int | None:
-        amount = self.totals.amount
-        order = self.order
-        if amount is None or order is None:
-            return None
-        paid = order.amount_paid
-        if paid > amount:  # only a hand-built invoice that breaks the invariants
-            return amounts.amount_due(amount, paid)
-        return amount - paid
+        return amounts.amount_due(self.amount, self.amount_paid)
 
     @property
     def currency_symbol(self) -> str:

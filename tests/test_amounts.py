@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -15,11 +16,14 @@ from invoicecore import (
     LineItem,
     RateType,
     Tax,
+    amounts,
     get_currency,
     invoice_totals,
     line_totals,
     round_half_away_from_zero,
 )
+from invoicecore import _validators as v
+from invoicecore.errors import InvoiceError
 from invoicecore.testing.strategies import invoices, line_items
 
 TEN = Tax(name="VAT", rate=1000)  # 10 % in basis points
@@ -197,3 +201,32 @@ def test_unknown_currencies_are_refused(code: object) -> None:
         "The selected currency is invalid.",
         "currency",
     )
+
+
+_DUE_VALUES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 5)
+    | st.sampled_from([10**12 - 1, 10**12, 10**12 + 1, 2.0])
+)
+
+
+@given(_DUE_VALUES, _DUE_VALUES)
+def test_amount_due_is_the_difference_of_two_checked_amounts(amount: Any, paid: Any) -> None:
+    """``None`` while either is unknown; else both checked (an int, not a bool, paid at most
+    the amount, neither above 10^12) before the subtraction, with the checks' own errors."""
+
+    def expected() -> object:
+        if amount is None or paid is None:
+            return None
+        v.check_integer(amount, "amount")
+        v.check_integer(paid, "amount_paid", maximum=amount)
+        return amount - paid
+
+    outcomes: list[tuple[object, ...]] = []
+    for compute in (lambda: amounts.amount_due(amount, paid), expected):
+        try:
+            outcomes.append(("ok", compute()))
+        except InvoiceError as error:
+            outcomes.append(("error", error.code, error.field))
+    assert outcomes[0] == outcomes[1]
