@@ -329,22 +329,29 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
     return put
 
 
-def slot_constructor(cls: type[T]) -> Callable[..., T]:
+def slot_constructor(cls: type[T], *, check: bool = False) -> Callable[..., T]:
     """A constructor of the slotted attrs class ``cls`` taking every field positionally.
 
     Generated once: it stores each argument through the field's slot
     descriptor (no keyword matching, no ``object.__setattr__`` call per
-    field, no defaults: callers pass the fields in ``attrs.fields`` order) and
-    runs no validator or ``__attrs_post_init__`` (a class with a converter is
-    refused). For values the library computed itself (``amounts.LineTotals``),
-    or followed by the instance's own ``__attrs_post_init__`` where that holds
-    every check (``wire.load_invoice``'s line items).
+    field, no defaults: callers pass the fields in ``attrs.fields`` order). A
+    class with a converter is refused. With ``check``, the instance's own
+    ``__attrs_post_init__`` then runs, which for a ``checked_once`` class holds
+    every check the public constructor makes (a class with a validator left on a
+    field is refused): for building entities fast without trusting the values.
+    Without it nothing is checked: for values the library computed itself
+    (``amounts.LineTotals``).
     """
     import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
 
     fields = attrs.fields(cls)  # type: ignore[arg-type]
     if any(field.converter is not None for field in fields):
         raise TypeError(f"{cls.__name__} converts a field: use its own constructor")
+    if check and (
+        any(field.validator is not None for field in fields)
+        or getattr(cls, "__attrs_post_init__", None) is None
+    ):
+        raise TypeError(f"{cls.__name__} is not checked_once: use its own constructor")
     names = [field.name for field in fields]
     namespace: dict[str, object] = {"new": object.__new__, "cls": cls}
     body = [f"def construct({', '.join(names)}):", "    made = new(cls)"]
@@ -354,6 +361,8 @@ def slot_constructor(cls: type[T]) -> Callable[..., T]:
             raise TypeError(f"{cls.__name__}.{name} is not a slot: use its own constructor")
         namespace[f"set{index}"] = slot.__set__
         body.append(f"    set{index}(made, {name})")
+    if check:
+        body.append("    made.__attrs_post_init__()")
     body.append("    return made")
     exec("\n".join(body), namespace)  # noqa: S102 - source built from the class's own fields
     construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]

@@ -8,7 +8,9 @@ Survivors keep their relative order; new items follow in input order.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Final
 
 import attrs
@@ -16,6 +18,7 @@ import attrs
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
 from invoicecore.commands import (
+    UNSET,
     AddLineItem,
     EditLineItem,
     KeepLineItem,
@@ -91,17 +94,16 @@ def build_line_item(
     field: str = "line_items[0]",
 ) -> LineItem:
     """A new line item from a parsed element: its ``item_id`` template fills what it left out."""
-    values = _fields(element, field)
-    template = _template(values, items, field)
-    missing: dict[str, object] = {
-        k: template[k] for k in TEMPLATE_FIELDS if k not in values and k in template
-    }
-    merged: dict[str, object] = {**missing, **values}
-    if merged.get("name") is None:
-        raise errors.NAME_REQUIRED.error(field=f"{field}.name")
-    if merged.get("amount") is None:
-        raise errors.AMOUNT_REQUIRED.error(field=f"{field}.amount")
-    return _line_item(merged, id=id, item_id=template.get("id"), currency=currency, field=field)
+    _check_element(element, field)
+    template = _template(element.item_id, items, field)
+    if template is None:
+        return _line_item(
+            _merged(element, _NEW), id=id, item_id=None, currency=currency, field=field
+        )
+    base = _merged(template, _NEW)
+    return _line_item(
+        _merged(element, base), id=id, item_id=template.id, currency=currency, field=field
+    )
 
 
 def edit_line_item(
@@ -118,18 +120,15 @@ def edit_line_item(
     the element left out.
     """
     v.check_type(line, LineItem, "line", "a LineItem")
-    values = _fields(changes, field)
-    template = _template(values, items, field)
-    current: dict[str, object] = {name: getattr(line, name) for name in TEMPLATE_FIELDS}
-    current.update(quantity=line.quantity, taxes=line.taxes)
-    current.update({k: template[k] for k in TEMPLATE_FIELDS if k in template})
-    merged = {**current, **values}
-    if merged.get("name") is None:
-        raise errors.NAME_REQUIRED.error(field=f"{field}.name")
-    if merged.get("amount") is None:
-        raise errors.AMOUNT_REQUIRED.error(field=f"{field}.amount")
-    item_id = template.get("id", line.item_id)
-    return _line_item(merged, id=line.id, item_id=item_id, currency=currency, field=field)
+    _check_element(changes, field)
+    template = _template(changes.item_id, items, field)
+    base = _READ(line)
+    item_id = line.item_id
+    if template is not None:
+        base, item_id = _merged(template, base), template.id
+    return _line_item(
+        _merged(changes, base), id=line.id, item_id=item_id, currency=currency, field=field
+    )
 
 
 def merge_line_items(
@@ -259,18 +258,36 @@ def plan_line_items_patch(
 # ---------------------------------------------------------------------------
 
 
-def _fields(element: object, field: str) -> dict[str, object]:
+_FIELDS: Final = tuple(field.name for field in attrs.fields(LineItemInput))
+"""The fields an element can set, in its order (``_line_item`` unpacks them so)."""
+_READ: Final = operator.attrgetter(*_FIELDS)
+"""Those fields of an element or a line item, as a tuple in that order."""
+_DEFAULTS: Final = MappingProxyType({"quantity": 1, "tax_inclusive": False, "taxes": ()})
+"""A new line item's values where neither its element nor its template gives one (else null)."""
+_NEW: Final = tuple(_DEFAULTS.get(name) for name in _FIELDS)
+
+
+def _check_element(element: object, field: str) -> None:
     if not isinstance(element, LineItemInput):
         raise errors.MUST_BE.error(field=field, attribute="line item", expected="a LineItemInput")
-    return element.fields()
 
 
-def _template(
-    values: Mapping[str, object], items: Catalogue | None, field: str
-) -> dict[str, object]:
-    item_id = values.get("item_id")
-    if item_id is None:
-        return {}
+def _merged(source: LineItemInput | Item, base: tuple[object, ...]) -> tuple[object, ...]:
+    """``base`` with what ``source`` gives: an element's sent fields, a template's fields."""
+    if isinstance(source, Item):
+        return tuple(
+            getattr(source, name) if name in TEMPLATE_FIELDS else kept
+            for name, kept in zip(_FIELDS, base, strict=True)
+        )
+    return tuple(
+        kept if sent is UNSET else sent for sent, kept in zip(_READ(source), base, strict=True)
+    )
+
+
+def _template(item_id: object, items: Catalogue | None, field: str) -> Item | None:
+    """The item an element's ``item_id`` names (``None``: no template), checked usable."""
+    if item_id is None or item_id is UNSET:
+        return None
     if items is not None and not isinstance(items, Mapping):
         raise v.must_be("items", "a mapping")
     item = items.get(item_id) if isinstance(item_id, str) and items is not None else None
@@ -280,37 +297,58 @@ def _template(
         raise errors.ITEM_INACTIVE.error(field=f"{field}.item_id")
     if item.type != LINE_ITEM_TYPE:
         raise errors.ITEM_WRONG_TYPE.error(field=f"{field}.item_id")
-    return {"id": item.id, **{name: getattr(item, name) for name in TEMPLATE_FIELDS}}
+    return item
 
 
 def _line_item(
-    values: Mapping[str, object], *, id: str, item_id: object, currency: str, field: str
+    values: tuple[object, ...], *, id: str, item_id: str | None, currency: str, field: str
 ) -> LineItem:
-    """The checks that need the merged values: a template's currency, the currency's minimum."""
-    given_currency = values.get("currency")
+    """The checks that need the merged values (presence, a template's currency, the currency's
+    minimum), then ``LineItem``'s own."""
+    (  # LineItemInput's fields, in its order
+        _,  # item_id: the caller's, from the template or the line
+        name,
+        description,
+        amount,
+        given_currency,
+        quantity,
+        unit,
+        tax_inclusive,
+        hsn_code,
+        sac_code,
+        tax_rate,
+        taxes,
+    ) = values
+    if name is None:
+        raise errors.NAME_REQUIRED.error(field=f"{field}.name")
+    if amount is None:
+        raise errors.AMOUNT_REQUIRED.error(field=f"{field}.amount")
     if given_currency is not None and given_currency != currency:
         raise errors.CURRENCY_MISMATCH.error(field=f"{field}.currency")
-    amount = limits.check_line_amount(
-        values.get("amount"), amounts.get_currency(currency), f"{field}.amount"
-    )
-    hsn_code, sac_code = values.get("hsn_code"), values.get("sac_code")
+    limits.check_line_amount(amount, amounts.get_currency(currency), f"{field}.amount")
     if hsn_code is not None and sac_code is not None:
         raise errors.HSN_AND_SAC_CODE.error(field=f"{field}.hsn_code")
-    return LineItem(
-        id=id,
-        item_id=item_id if isinstance(item_id, str) else None,
-        name=values["name"],  # type: ignore[arg-type]
-        description=values.get("description"),  # type: ignore[arg-type]
-        amount=amount,
-        currency=currency,
-        quantity=values.get("quantity", 1),  # type: ignore[arg-type]
-        unit=values.get("unit"),  # type: ignore[arg-type]
-        tax_inclusive=values.get("tax_inclusive", False),  # type: ignore[arg-type]
-        hsn_code=hsn_code,  # type: ignore[arg-type]
-        sac_code=sac_code,  # type: ignore[arg-type]
-        tax_rate=values.get("tax_rate"),  # type: ignore[arg-type]
-        taxes=values.get("taxes", ()),  # type: ignore[arg-type]
+    return _NEW_LINE_ITEM(  # LineItem's fields in order; its __attrs_post_init__ checks them
+        id,
+        item_id,
+        None,  # ref_id
+        None,  # ref_type
+        name,
+        description,
+        amount,
+        currency,
+        LINE_ITEM_TYPE,  # type
+        tax_inclusive,
+        hsn_code,
+        sac_code,
+        tax_rate,
+        unit,
+        quantity,
+        taxes,
     )
+
+
+_NEW_LINE_ITEM: Final = v.slot_constructor(LineItem, check=True)
 
 
 def _changes(old: LineItem, new: LineItem) -> Mapping[str, tuple[object, object]]:

@@ -7,6 +7,7 @@ ordered rule tables. Work is bounded by the limits, not by the input.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
@@ -206,8 +207,47 @@ SERVER_ERROR_DESCRIPTION: Final = "The server could not complete the request."
 
 
 def render_invoice(invoice: Invoice) -> dict[str, Any]:
-    """Razorpay's invoice entity: the 39 keys in order, derived fields filled in."""
-    v.check_type(invoice, Invoice, "invoice", "an Invoice")
+    """Razorpay's invoice entity: the 39 keys in order, derived fields filled in.
+
+    Each call gives a new value the caller may change. The last few invoices
+    rendered are remembered by identity (entities are immutable), so rendering
+    the same object again (the response after a write, then the next call's
+    "before", a fetch) copies the remembered entity instead of rendering it.
+    """
+    for remembered, entity in _RECENT:
+        if remembered is invoice:
+            return _fresh(entity)
+    entity = _render_invoice(v.check_type(invoice, Invoice, "invoice", "an Invoice"))
+    _RECENT[next(_SLOT)] = (invoice, entity)
+    return _fresh(entity)
+
+
+_RECENT: Final[list[tuple[object, dict[str, Any]]]] = [(object(), {})] * 4
+"""The last invoices rendered and their entities, never handed out (``_fresh`` copies)."""
+_SLOT: Final = itertools.cycle(range(len(_RECENT)))
+"""Where the next rendered invoice is remembered: the oldest slot."""
+
+
+def _fresh(entity: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a rendered invoice entity that shares no dict or list with it.
+
+    Written for the entity's shape (its nested objects and arrays are named
+    here), which is several times cheaper than a generic deep copy; a property
+    test holds it to "equal, and nothing shared" for every drawn invoice.
+    """
+    copy = entity.copy()
+    customer = copy["customer_details"] = entity["customer_details"].copy()
+    for key in ("billing_address", "shipping_address"):
+        if customer[key] is not None:
+            customer[key] = customer[key].copy()
+    copy["line_items"] = [
+        {**line, "taxes": [tax.copy() for tax in line["taxes"]]} for line in entity["line_items"]
+    ]
+    copy["notes"] = entity["notes"].copy()
+    return copy
+
+
+def _render_invoice(invoice: Invoice) -> dict[str, Any]:
     lifecycle = invoice.lifecycle
     details = invoice.details
     notifications = invoice.notifications
@@ -372,7 +412,7 @@ def load_invoice(entity: object) -> Invoice:
         for index, line in enumerate(lines)
     ]
     customer_data = _customer_details_data(data["customer_details"])
-    invoice: Invoice = _NEW_INVOICE(  # the fields in Invoice's order
+    invoice: Invoice = _NEW_INVOICE(  # the fields in Invoice's order, then its checks
         data["id"],  # id
         data["created_at"],  # created_at
         currency,
@@ -415,7 +455,6 @@ def load_invoice(entity: object) -> Invoice:
         ),
         data["idempotency_key"],  # idempotency_key
     )
-    invoice.__attrs_post_init__()  # every check Invoice(...) makes
     _check_invoice_derived(invoice, data, customer_data, line_data)
     _check_just_built(invoice)
     return invoice
@@ -701,7 +740,7 @@ def _line_item_from(data: Mapping[str, object], currency: str, index: int) -> Li
         raise errors.MUST_BE.error(
             field=f"line_items[{index}].taxes", attribute="taxes", expected="an array"
         )
-    line: LineItem = _NEW_LINE_ITEM(  # the fields in LineItem's order
+    return _NEW_LINE_ITEM(  # the fields in LineItem's order, then its checks
         id,
         item_id,
         data.get("ref_id"),
@@ -721,14 +760,12 @@ def _line_item_from(data: Mapping[str, object], currency: str, index: int) -> Li
         if taxes
         else (),
     )
-    line.__attrs_post_init__()  # every check LineItem(...) makes: the fields', then its own
-    return line
 
 
-_NEW_LINE_ITEM: Final = v.slot_constructor(LineItem)
-"""``LineItem``'s fields in order, stored as given; ``__attrs_post_init__`` then checks them."""
-_NEW_INVOICE: Final = v.slot_constructor(Invoice)
-"""``Invoice``'s fields in order, stored as given; ``__attrs_post_init__`` then checks them."""
+_NEW_LINE_ITEM: Final = v.slot_constructor(LineItem, check=True)
+"""``LineItem``'s fields in order, stored, then every check ``LineItem(...)`` makes."""
+_NEW_INVOICE: Final = v.slot_constructor(Invoice, check=True)
+"""``Invoice``'s fields in order, stored, then every check ``Invoice(...)`` makes."""
 
 
 def _check_invoice_derived(

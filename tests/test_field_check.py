@@ -91,23 +91,21 @@ def test_a_bad_field_is_refused_through_the_constructor() -> None:
     )
 
 
-# -- the slot constructor: wire.load_invoice builds LineItem and Invoice with it ----------
+# -- the slot constructor: wire.load_invoice and patch build LineItem and Invoice with it --
 
 BUILT_FROM_SLOTS = (entities.LineItem, entities.Invoice)
 
 
 @pytest.mark.parametrize("cls", BUILT_FROM_SLOTS, ids=lambda cls: cls.__name__)
 @given(data=st.data())
-def test_slots_then_post_init_is_the_constructor(cls: type, data: st.DataObject) -> None:
-    """Whatever the values, the slot constructor followed by the class's own
-    ``__attrs_post_init__`` refuses what the public constructor refuses, with the
-    same error, and builds an equal value from what it accepts."""
+def test_the_checked_slot_constructor_is_the_constructor(cls: type, data: st.DataObject) -> None:
+    """Whatever the values, the slot constructor with ``check`` (the class's own
+    ``__attrs_post_init__`` after the stores) refuses what the public constructor
+    refuses, with the same error, and builds an equal value from what it accepts."""
     values = {field.name: data.draw(VALUES, label=field.name) for field in attrs.fields(cls)}
 
     def through_slots() -> object:
-        made: Any = v.slot_constructor(cls)(*values.values())
-        made.__attrs_post_init__()
-        return made
+        return v.slot_constructor(cls, check=True)(*values.values())
 
     outcomes: list[tuple[object, ...]] = []
     for build in (through_slots, lambda: cls(**values)):
@@ -141,6 +139,24 @@ def test_the_slot_constructor_refuses_converters_and_dict_classes() -> None:
     with pytest.raises(TypeError, match="is not a slot"):
         v.slot_constructor(attrs.make_class("Plain", ["x"], slots=False))
     assert v.slot_constructor(Loose)(3) == Loose(x=3)
+
+
+def test_the_checked_slot_constructor_refuses_classes_it_would_not_check() -> None:
+    """``check`` runs ``__attrs_post_init__`` only: a validator left on a field, or
+    no post-init at all, would go unchecked, so such classes are refused."""
+
+    @attrs.frozen
+    class Validated:
+        x: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    @attrs.frozen
+    class Unchecked:
+        x: int
+
+    for cls in (Validated, Unchecked):
+        with pytest.raises(TypeError, match="is not checked_once"):
+            v.slot_constructor(cls, check=True)
+    assert v.slot_constructor(Unchecked)(3) == Unchecked(x=3)
 
 
 # -- the generated evolve: the library's transitions and updates copy entities with it ----

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -86,6 +87,36 @@ def test_render_load_render_is_the_identity(invoice: Invoice) -> None:
     assert again == rendered
     assert _keys(again) == _keys(rendered)
     assert wire.load_invoice(rendered) == invoice
+
+
+@given(invoice=invoices(), between=st.integers(min_value=0, max_value=6))
+def test_rendering_an_invoice_again_gives_an_equal_value_that_shares_nothing(
+    invoice: Invoice, between: int
+) -> None:
+    """``render_invoice`` remembers its last few invoices (by identity) and copies
+    the remembered entity: each call's value is the caller's own, whatever the
+    caller does to an earlier one, and equal to a render from scratch."""
+    first = wire.render_invoice(invoice)
+    for _ in range(between):  # equal invoices, other objects: they may push it out
+        wire.render_invoice(attrs.evolve(invoice))
+    second = wire.render_invoice(invoice)
+
+    assert second == first == wire._render_invoice(invoice)
+    assert _keys(second) == _keys(first)
+    assert not _containers(first) & _containers(second)
+    first["line_items"].append({})
+    first["customer_details"]["name"] = "changed"
+    first["notes"] = {"changed": "yes"}
+    assert wire.render_invoice(invoice) == second
+
+
+def _containers(value: object) -> set[int]:
+    """The ids of every dict and list in a JSON value (the value itself included)."""
+    if isinstance(value, dict):
+        return {id(value)}.union(*(_containers(item) for item in value.values()))
+    if isinstance(value, list):
+        return {id(value)}.union(*(_containers(item) for item in value))
+    return set()
 
 
 def test_a_draft_renders_nulls_where_razorpay_has_them() -> None:
