@@ -242,7 +242,7 @@ class Book:
                         # client's: never rendered as a 400 (decisions, second set).
                         raise
                     return Response(status=400, body=wire.render_error(error), events=expired)
-                return v.evolve(response, events=expired + response.events)
+                return v.evolve(response, events=expired + response.events) if expired else response
         not_found = errors.URL_NOT_FOUND.error()
         return Response(status=404, body=wire.render_error(not_found), events=expired)
 

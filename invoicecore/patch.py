@@ -9,7 +9,7 @@ Survivors keep their relative order; new items follow in input order.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
@@ -122,7 +122,7 @@ def edit_line_item(
     v.check_type(line, LineItem, "line", "a LineItem")
     _check_element(changes, field)
     template = _template(changes.item_id, items, field)
-    base = _READ(line)
+    base: Sequence[object] = _READ(line)
     item_id = line.item_id
     if template is not None:
         base, item_id = _merged(template, base), template.id
@@ -272,16 +272,14 @@ def _check_element(element: object, field: str) -> None:
         raise errors.MUST_BE.error(field=field, attribute="line item", expected="a LineItemInput")
 
 
-def _merged(source: LineItemInput | Item, base: tuple[object, ...]) -> tuple[object, ...]:
+def _merged(source: LineItemInput | Item, base: Sequence[object]) -> list[object]:
     """``base`` with what ``source`` gives: an element's sent fields, a template's fields."""
     if isinstance(source, Item):
-        return tuple(
+        return [
             getattr(source, name) if name in TEMPLATE_FIELDS else kept
             for name, kept in zip(_FIELDS, base, strict=True)
-        )
-    return tuple(
-        kept if sent is UNSET else sent for sent, kept in zip(_READ(source), base, strict=True)
-    )
+        ]
+    return [kept if sent is UNSET else sent for sent, kept in zip(_READ(source), base, strict=True)]
 
 
 def _template(item_id: object, items: Catalogue | None, field: str) -> Item | None:
@@ -301,7 +299,7 @@ def _template(item_id: object, items: Catalogue | None, field: str) -> Item | No
 
 
 def _line_item(
-    values: tuple[object, ...], *, id: str, item_id: str | None, currency: str, field: str
+    values: Sequence[object], *, id: str, item_id: str | None, currency: str, field: str
 ) -> LineItem:
     """The checks that need the merged values (presence, a template's currency, the currency's
     minimum), then ``LineItem``'s own."""
@@ -352,8 +350,14 @@ _NEW_LINE_ITEM: Final = v.slot_constructor(LineItem, check=True)
 
 
 def _changes(old: LineItem, new: LineItem) -> Mapping[str, tuple[object, object]]:
+    if old is new:
+        return {}
     return {
-        field.name: (getattr(old, field.name), getattr(new, field.name))
-        for field in attrs.fields(LineItem)
-        if getattr(old, field.name) != getattr(new, field.name)
+        name: (before, after)
+        for name, before, after in zip(_LINE_FIELDS, _READ_LINE(old), _READ_LINE(new), strict=True)
+        if before != after
     }
+
+
+_LINE_FIELDS: Final = tuple(field.name for field in attrs.fields(LineItem))
+_READ_LINE: Final = operator.attrgetter(*_LINE_FIELDS)

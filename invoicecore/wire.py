@@ -210,19 +210,25 @@ def render_invoice(invoice: Invoice) -> dict[str, Any]:
     """Razorpay's invoice entity: the 39 keys in order, derived fields filled in.
 
     Each call gives a new value the caller may change. The last few invoices
-    rendered are remembered by identity (entities are immutable), so rendering
-    the same object again (the response after a write, then the next call's
-    "before", a fetch) copies the remembered entity instead of rendering it.
+    rendered are remembered by identity (entities are immutable): rendering the
+    same object again (the response after a write, then the next call's
+    "before", a fetch) copies the remembered entity, and an invoice that holds
+    a remembered invoice's very line items (a transition keeps them) reuses
+    their rendering.
     """
+    v.check_type(invoice, Invoice, "invoice", "an Invoice")
+    lines: list[dict[str, Any]] | None = None
     for remembered, entity in _RECENT:
         if remembered is invoice:
             return _fresh(entity)
-    entity = _render_invoice(v.check_type(invoice, Invoice, "invoice", "an Invoice"))
+        if remembered is not None and remembered.line_items is invoice.line_items:
+            lines = entity["line_items"]
+    entity = _render_invoice(invoice, lines)
     _RECENT[next(_SLOT)] = (invoice, entity)
     return _fresh(entity)
 
 
-_RECENT: Final[list[tuple[object, dict[str, Any]]]] = [(object(), {})] * 4
+_RECENT: Final[list[tuple[Invoice | None, dict[str, Any]]]] = [(None, {})] * 4
 """The last invoices rendered and their entities, never handed out (``_fresh`` copies)."""
 _SLOT: Final = itertools.cycle(range(len(_RECENT)))
 """Where the next rendered invoice is remembered: the oldest slot."""
@@ -247,7 +253,8 @@ def _fresh(entity: dict[str, Any]) -> dict[str, Any]:
     return copy
 
 
-def _render_invoice(invoice: Invoice) -> dict[str, Any]:
+def _render_invoice(invoice: Invoice, lines: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """The entity; ``lines``: the rendering of ``invoice.line_items`` if already made."""
     lifecycle = invoice.lifecycle
     details = invoice.details
     notifications = invoice.notifications
@@ -260,7 +267,9 @@ def _render_invoice(invoice: Invoice) -> dict[str, Any]:
         "customer_id": invoice.customer_id,
         "customer_details": render_customer_details(invoice.customer),
         "order_id": invoice.order_id,
-        "line_items": [render_line_item(line) for line in invoice.line_items],
+        "line_items": [render_line_item(line) for line in invoice.line_items]
+        if lines is None
+        else lines,
         "payment_id": invoice.payment_id,
         "status": lifecycle.status.value,
         "expire_by": details.expire_by,

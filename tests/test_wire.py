@@ -101,13 +101,27 @@ def test_rendering_an_invoice_again_gives_an_equal_value_that_shares_nothing(
         wire.render_invoice(attrs.evolve(invoice))
     second = wire.render_invoice(invoice)
 
-    assert second == first == wire._render_invoice(invoice)
+    assert second == first == wire._render_invoice(invoice, None)
     assert _keys(second) == _keys(first)
     assert not _containers(first) & _containers(second)
     first["line_items"].append({})
     first["customer_details"]["name"] = "changed"
     first["notes"] = {"changed": "yes"}
     assert wire.render_invoice(invoice) == second
+
+
+@given(invoice=invoices())
+def test_an_invoice_holding_a_remembered_invoices_lines_renders_as_from_scratch(
+    invoice: Invoice,
+) -> None:
+    """A transition keeps the line items tuple; their rendering is reused, and the
+    result is what a render from scratch gives."""
+    wire.render_invoice(invoice)
+    holding = attrs.evolve(invoice, id=f"{invoice.id}_2", idempotency_key="another")
+
+    rendered = wire.render_invoice(holding)
+    assert rendered == wire._render_invoice(holding, None)
+    assert (rendered["id"], rendered["idempotency_key"]) == (f"{invoice.id}_2", "another")
 
 
 def _containers(value: object) -> set[int]:
