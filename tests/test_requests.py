@@ -293,9 +293,10 @@ def test_the_refusal_is_bounded_whatever_was_sent(body: dict[str, None]) -> None
     if extras:
         assert raised.value.code == "EXTRA_FIELDS"
         assert len(raised.value.description) <= 16 * (64 + 3 + 2) + 60
+        # ", ..." ends the list when it was cut, or when the last key sent is "...".
         assert raised.value.description.endswith(
             ", ... is/are not required and should not be sent"
-        ) is (len(extras) > 16)
+        ) is (len(extras) > 16 or extras[-1] == "...")
 
 
 # -- the request is checked in full before the idempotency key ---------------------------
