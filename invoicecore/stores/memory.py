@@ -12,6 +12,7 @@ the block raises.
 from __future__ import annotations
 
 import bisect
+import operator
 from typing import TYPE_CHECKING, Any, Final
 
 from invoicecore.entities import INVOICE_TYPE, Customer, Invoice, Item, Status
@@ -26,6 +27,8 @@ __all__ = ["MemoryStore"]
 
 _Entry = tuple[Invoice, int, int]  # the invoice, its version, its creation sequence number
 _KEYS: Final = ("customer_id", "receipt", "payment_id")
+_listed: Final = operator.attrgetter(*_KEYS)
+"""An invoice's values of the by-key lists' keys, in ``_KEYS`` order."""
 
 
 class MemoryStore:
@@ -198,9 +201,12 @@ class MemoryStore:
         return entry
 
     def _swap(self, old: _Entry, new: _Entry) -> None:
-        self._unindex(old)
+        # The same seq: the by-key lists change only when a key's value does (a
+        # customer's list holds every one of its invoices: an O(n) insertion).
+        lists = _listed(old[0]) != _listed(new[0])
+        self._unindex(old, lists=lists)
         self._entries[new[0].id] = new
-        self._index(new)
+        self._index(new, lists=lists)
 
     def _undo_add(self, entry: _Entry) -> None:
         self._unindex(entry)
@@ -221,11 +227,9 @@ class MemoryStore:
         else:
             directory[key] = previous
 
-    def _index(self, entry: _Entry) -> None:
+    def _index(self, entry: _Entry, *, lists: bool = True) -> None:
         invoice, _, seq = entry
-        for key, value in zip(
-            _KEYS, (invoice.customer_id, invoice.receipt, invoice.payment_id), strict=True
-        ):
+        for key, value in zip(_KEYS, _listed(invoice), strict=True) if lists else ():
             if value is not None:
                 bisect.insort(self._indexes[key].setdefault(value, []), seq)
         status = invoice.status
@@ -236,11 +240,9 @@ class MemoryStore:
         if status is Status.ISSUED and invoice.expire_by is not None:
             bisect.insort(self._expiry, (invoice.expire_by, seq, invoice.id))
 
-    def _unindex(self, entry: _Entry) -> None:
+    def _unindex(self, entry: _Entry, *, lists: bool = True) -> None:
         invoice, _, seq = entry
-        for key, value in zip(
-            _KEYS, (invoice.customer_id, invoice.receipt, invoice.payment_id), strict=True
-        ):
+        for key, value in zip(_KEYS, _listed(invoice), strict=True) if lists else ():
             if value is not None:
                 index = self._indexes[key]
                 seqs = index[value]
