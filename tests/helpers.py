@@ -117,6 +117,19 @@ def parse_and_update(invoice: Invoice, changes: object, **kwargs: Any) -> Outcom
     return update(invoice, parse_update(changes, status=status), **kwargs)
 
 
+def heavy_examples(*, dev: int) -> int:
+    """Examples for the heaviest property tests (whole books, state machines): ``dev`` in dev.
+
+    The profile's count everywhere else (200 in ci, 10 in debug), so CI runs them in
+    full; the default run keeps them to about half the dev profile's 40, which keeps it
+    well under a minute with coverage on (docs/performance.md).
+    """
+    count = settings().max_examples
+    if count < 100:  # dev and debug
+        return min(count, dev)
+    return count
+
+
 def sweep_examples(*, ci: int | None = None) -> int:
     """Examples for the broad any-input sweeps: 5 in dev, ``ci`` (or the profile's count) in ci.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Final
 
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -34,7 +35,7 @@ from invoicecore import (
     wire,
 )
 from invoicecore.replay import Replayer
-from tests.helpers import parse_and_update
+from tests.helpers import heavy_examples, parse_and_update
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -190,3 +191,4 @@ class BookAndPureAgree(RuleBasedStateMachine):
 
 
 TestBookAndPureAgree = BookAndPureAgree.TestCase
+TestBookAndPureAgree.settings = settings(max_examples=heavy_examples(dev=20))

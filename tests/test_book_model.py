@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from invoicecore import Invoice, InvoiceError, Status, errors, requests, transitions, wire
 from invoicecore.apply import create_customer, create_invoice
 from invoicecore.book import Call
+from tests.helpers import heavy_examples
 
 if TYPE_CHECKING:
     from tests.stores import NewBook
@@ -277,7 +278,11 @@ def calls(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 # new_book makes a fresh store per example
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    deadline=None,
+    max_examples=heavy_examples(dev=20),
+)
 @given(script=calls())
 def test_the_book_answers_as_the_naive_model_does(
     new_book: NewBook, script: list[dict[str, Any]]

@@ -295,6 +295,21 @@ def test_the_reference_passes_a_tagged_subset() -> None:
     assert not text.splitlines()[-1].endswith(" 0 skipped")
 
 
+def test_the_planted_bug_fails_its_case_in_a_port_process_per_case() -> None:
+    # The smoke test of the default run: one case, one port process (the slow set runs the
+    # planted port through every cancel case, one process each).
+    code, text = _run(PLANTED, tags=["cell:partially_paid:cancel"])
+
+    assert code == 1
+    assert (
+        "FAIL lifecycle.partially_paid.cancel: cancel on a partially_paid invoice is refused"
+        in text
+    )
+    assert "at $.status: value differs" in text
+    assert text.splitlines()[-1].startswith("0 passed, 1 failed, ")
+
+
+@pytest.mark.slow  # a port process per case (CI)
 def test_the_planted_bug_fails_and_the_report_names_the_rule() -> None:
     code, text = _run(PLANTED, tags=["operation:cancel"], skip_tags=["expiry"])
 

@@ -269,11 +269,15 @@ def _calls(stdout: str) -> list[str]:
 def test_a_planted_bug_is_found_and_shrunk_to_a_short_script() -> None:
     port = f"{sys.executable} {PORTS / 'cancel_partially_paid.py'}"
 
-    # The seed is one at which the default 500 scripts reach the bug (a partial payment, then a
-    # cancel): Hypothesis also draws integers from the constants of the package's source, so a
-    # change to the package can move which seeds do. Seed 5 did until 2026-12-02; seed 6 does
-    # under PYTHONHASHSEED 0 to 3 since. About one seed in seven reaches it in 500 scripts.
-    result = _fuzz("--against", port, "--seed", "6", "--persistent")
+    # The default 500 scripts reach the bug (a partial payment, then a cancel) at nine seeds in
+    # ten (0 to 9 but 4, under PYTHONHASHSEED 0 to 2; 2026-12-02): call_scripts aims pays at
+    # open invoices and cancels at partially paid ones. Hypothesis also draws integers from
+    # the constants of the package's source, so a change to the package moves which seeds do:
+    # a second or third seed is tried only if the first finds nothing.
+    for seed in ("0", "1", "2"):
+        result = _fuzz("--against", port, "--seed", seed, "--persistent")
+        if result.returncode != 0:
+            break
 
     calls = _calls(result.stdout)
     assert result.returncode == 1

@@ -6,6 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Final
 
 import attrs
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -33,7 +34,7 @@ from invoicecore import (
 )
 from invoicecore.testing.strategies import START, customers, line_items
 from invoicecore.transitions import Situation
-from tests.helpers import parse_and_update
+from tests.helpers import heavy_examples, parse_and_update
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -305,3 +306,4 @@ class Lifecycle(RuleBasedStateMachine):
 
 
 TestLifecycle = Lifecycle.TestCase
+TestLifecycle.settings = settings(max_examples=heavy_examples(dev=20))

@@ -27,7 +27,7 @@ from invoicecore.store import ConflictError, StoreError
 from invoicecore.stores.memory import MemoryStore
 from invoicecore.stores.sqlite import SCHEMA_VERSION, SQLiteStore
 from invoicecore.testing.scripts import call_scripts
-from tests.helpers import invoice_in
+from tests.helpers import heavy_examples, invoice_in
 
 if TYPE_CHECKING:
     from tests.stores import NewBook, NewStore
@@ -175,7 +175,11 @@ def _halves(path: Path, script: list[str], split: int) -> list[str]:
     return out
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    deadline=None,
+    max_examples=heavy_examples(dev=20),
+)
 @given(script=call_scripts(max_calls=16), data=st.data())
 def test_a_script_run_in_two_halves_prints_what_one_run_prints(
     tmp_path_factory: pytest.TempPathFactory, script: list[str], data: st.DataObject
