@@ -363,38 +363,25 @@ def run(table: Table, body: Mapping[str, Any], prefix: str, context: Context) ->
 BAIL: Final = object()
 """What a fast path returns when it cannot vouch for the body: the rows then run."""
 
-Handler = Callable[[Any, dict[str, Any], "Context"], bool]
-"""A row's fast check of a present key: writes the typed value, or returns False (bail)."""
-Guard = Callable[[Mapping[str, Any], dict[str, Any], "Context"], bool]
-"""A row's fast check of the whole body, before (``pre``) or after (``post``) the keys."""
-
 
 @attrs.frozen
 class _Fast:
     """One part of a row's fast form: ``role`` is ``key``, ``pre``, ``post`` or ``accept``.
 
-    ``source`` (with ``env``) is the part as lines of Python the table's fast
-    path is generated from: ``{x}`` is the key's value, ``{e}`` the part's own
-    prefix for the names in ``env`` and its locals; ``body``, ``out``, ``ctx``
-    and ``BAIL`` are the generated function's. ``return BAIL`` gives up. A part
-    without ``source`` is called (``handler`` or ``guard``) instead.
+    A ``key`` part runs when its key is present; ``pre`` and ``post`` parts
+    check the whole body before and after the keys; ``accept`` gives the keys
+    the table accepts. ``source`` (with ``env``) is the part's one form: lines
+    of Python the table's fast path is generated from. ``{x}`` is the key's
+    value, ``{e}`` the part's own prefix for the names in ``env`` and its
+    locals; ``body``, ``out``, ``ctx`` and ``BAIL`` are the generated
+    function's. ``return BAIL`` gives up; no lines: nothing to check.
     """
 
     role: str
     key: str | None = None
-    handler: Handler | None = None
-    guard: Guard | None = None
     accepted: frozenset[str] | None = None
-    source: tuple[str, ...] | None = None
+    source: tuple[str, ...] = ()
     env: Mapping[str, object] | None = None
-
-
-def _ok(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
-    return True
-
-
-def _no(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
-    return False
 
 
 class _Keywords:
@@ -425,13 +412,13 @@ _SHAPES_PER_TABLE: Final = 128
 def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:
     """The table's fast path, or ``None`` when a row has no fast form.
 
-    Generated from the rows' parts (each part's ``source``; a part without
-    one is called): the body's keys are tested against the accepted ones,
-    each known key present is read and its parts run inline in table order,
-    then the cross-field guards, then the build. It gives ``BAIL`` whenever a
-    row might refuse the body. Each body shape (its keys, in order) seen is
-    compiled once into a function that reads exactly those keys, so a
-    request pays no test for the keys it left out.
+    Generated from the rows' parts (each part's ``source``): the body's keys
+    are tested against the accepted ones, each known key present is read and
+    its parts run inline in table order, then the cross-field guards, then the
+    build. It gives ``BAIL`` whenever a row might refuse the body. Each body
+    shape (its keys, in order) seen is compiled once into a function that
+    reads exactly those keys, so a request pays no test for the keys it left
+    out.
     """
     compiler = _FastCompiler.of(table)
     return None if compiler is None else compiler.entry()
@@ -488,9 +475,9 @@ class _FastCompiler:
                 if part.role == "accept":
                     dynamic = part.accepted is None
                     accepted = part.accepted
-                elif part.key is not None and part.handler is not None:
+                elif part.role == "key" and part.key is not None:
                     keys.setdefault(part.key, []).append((next(counter), part))
-                elif part.guard is not None:
+                else:
                     (pres if part.role == "pre" else posts).append((next(counter), part))
         if accepted is not None:
             keys = {key: parts for key, parts in keys.items() if key in accepted}
@@ -595,23 +582,15 @@ class _FastCompiler:
 
 
 def _register(part: _Fast, index: int, namespace: dict[str, object]) -> None:
-    """Put a part's names (its ``env``, or its callable) in the generated code's namespace."""
+    """Put a part's names (its ``env``) in the generated code's namespace."""
     prefix = f"e{index}_"
-    if part.source is None:
-        namespace[prefix + ("h" if part.role == "key" else "g")] = (
-            part.handler if part.role == "key" else part.guard
-        )
-        return
     for name, value in (part.env or {}).items():
         namespace[prefix + name] = value
 
 
 def _part_source(part: _Fast, index: int, indent: str) -> list[str]:
-    """One part's lines for the generated fast path (a call when it has no source)."""
+    """One part's lines for the generated fast path."""
     prefix = f"e{index}_"
-    if part.source is None:
-        call = f"{prefix}h(x, out, ctx)" if part.role == "key" else f"{prefix}g(body, out, ctx)"
-        return [f"{indent}if not {call}:", f"{indent}    return BAIL"]
     return [indent + line.format(x="x", e=prefix) for line in part.source]
 
 
@@ -634,19 +613,14 @@ def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
     return dict(value)
 
 
-def _key(
-    name: str,
-    handler: Handler,
-    source: tuple[str, ...] | None = None,
-    **env: object,
-) -> tuple[_Fast, ...]:
-    """A row's fast form on its key: ``handler``, and its ``source`` for the generated path."""
-    return (_Fast("key", key=name, handler=handler, source=source, env={"n": name, **env}),)
+def _key(name: str, source: tuple[str, ...], **env: object) -> tuple[_Fast, ...]:
+    """A row's fast form on its key: the ``source`` run when ``name`` is present."""
+    return (_Fast("key", key=name, source=source, env={"n": name, **env}),)
 
 
-def _guard(role: str, guard: Guard, source: tuple[str, ...] | None, **env: object) -> _Fast:
-    """A whole-body fast check (``pre`` or ``post``): ``guard``, and its ``source``."""
-    return _Fast(role, guard=guard, source=source, env=env)
+def _guard(role: str, source: tuple[str, ...], **env: object) -> _Fast:
+    """A whole-body fast check (``pre`` or ``post``): its ``source``."""
+    return _Fast(role, source=source, env=env)
 
 
 # ---------------------------------------------------------------------------
@@ -732,7 +706,7 @@ def refused(name: str, message: Message, note: str = "") -> Rule:
         name=name,
         kind="refused",
         required="refused",
-        fast=_key(name, _no, ("return BAIL",)),
+        fast=_key(name, ("return BAIL",)),
         errors=(_error(message, name),),
         note=note or "Refused whenever the key is present, whatever its value.",
         check=check,
@@ -750,9 +724,6 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
         if first in body and second in body:
             raise message.error(field=prefix + field)
 
-    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
-        return not (first in body and second in body)
-
     return Rule(
         name=f"{first} + {second}",
         key=first,
@@ -760,7 +731,6 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
         fast=(
             _guard(
                 "post",
-                fast,
                 ("if {e}a in body and {e}b in body:", "    return BAIL"),
                 a=first,
                 b=second,
@@ -783,9 +753,6 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
         if out.get(first) is not None and out.get(second) is not None:
             raise message.error(field=prefix + field)
 
-    def fast(body: Mapping[str, Any], out: dict[str, Any], _ctx: Context) -> bool:
-        return first not in body or out.get(first) is None or out.get(second) is None
-
     return Rule(
         name=f"{first} + {second}",
         key=first,
@@ -793,7 +760,6 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
         fast=(
             _guard(
                 "post",
-                fast,
                 (
                     "if {e}a in body and out.get({e}a) is not None and out.get({e}b) is not None:",
                     "    return BAIL",
@@ -818,17 +784,10 @@ def required_without(name: str, other: str, message: Message) -> Rule:
         if body.get(other) is None and is_missing(body.get(name)):
             raise message.error(field=prefix + name)
 
-    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
-        value = body.get(name)
-        if type(value) is int or (type(value) is str and value.strip(_PHP_WHITESPACE)):
-            return True
-        return not (body.get(other) is None and is_missing(value))
-
     return Rule(
         fast=(
             _guard(
                 "post",
-                fast,
                 (
                     "{e}v = body.get({e}n)",
                     (
@@ -867,7 +826,6 @@ def not_blank_if_sent(name: str, message: Message) -> Rule:
         kind="required_if_sent",
         fast=_key(
             name,
-            lambda value, _out, _ctx: not is_missing(value),
             ("if {e}missing({x}):", "    return BAIL"),
             missing=is_missing,
         ),
@@ -888,9 +846,6 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
             if is_missing(body.get(name)):
                 raise errors.REQUIRED.error(field=prefix + name, attribute=_label(name))
 
-    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
-        return not any(is_missing(body.get(name)) for name in names)
-
     source: list[str] = []
     for index in range(len(names)):
         source += [f"if {{e}}missing(body.get({{e}}n{index})):", "    return BAIL"]
@@ -898,7 +853,6 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
         fast=(
             _guard(
                 "post",
-                fast,
                 tuple(source),
                 missing=is_missing,
                 **{f"n{index}": name for index, name in enumerate(names)},
@@ -931,18 +885,11 @@ def constant(name: str, value: str, *, nullable: bool, default: str | None) -> R
             raise errors.NOT_A_VALID_TYPE.error(field=prefix + name, type=v.echo(given))
         out[name] = given
 
-    def fast(given: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if (type(given) is str and given == value) or (nullable and given is None):
-            out[name] = given
-            return True
-        return False
-
     return Rule(
         name=name,
         kind="constant",
         fast=_key(
             name,
-            fast,
             (
                 "if not ((type({x}) is str and {x} == {e}value)"
                 + (" or {x} is None" if nullable else "")
@@ -981,22 +928,11 @@ def flag(name: str, *, default: bool | None) -> Rule:
         else:
             raise errors.MUST_BE_BOOLEAN.error(field=prefix + name, attribute=attribute)
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        kind = type(value)
-        if kind is bool:
-            out[name] = value
-        elif (kind is int or kind is str) and value in (0, 1, "0", "1"):
-            out[name] = value in (1, "1")
-        else:
-            return False
-        return True
-
     return Rule(
         name=name,
         kind="boolean",
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is bool:",
                 "    out[{e}n] = {x}",
@@ -1033,18 +969,11 @@ def strict_boolean(name: str, *, default: bool | None) -> Rule:
             raise errors.MUST_BE_BOOLEAN.error(field=prefix + name, attribute=attribute)
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not bool:
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         name=name,
         kind="boolean",
         fast=_key(
             name,
-            fast,
             ("if type({x}) is not bool:", "    return BAIL", "out[{e}n] = {x}"),
         ),
         default_value=NO_DEFAULT if default is None else default,
@@ -1073,18 +1002,11 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
             raise errors.INVALID_SELECTION.error(field=prefix + name, attribute=attribute)
         out[name] = choices[value]
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not str or value not in choices:
-            return False
-        out[name] = choices[value]
-        return True
-
     return Rule(
         name=name,
         kind="selection",
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is not str or {x} not in {e}choices:",
                 "    return BAIL",
@@ -1114,19 +1036,10 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
         out[name] = code
         ctx.currency = code
 
-    def fast(body: Mapping[str, Any], out: dict[str, Any], ctx: Context) -> bool:
-        value = body.get(name, default)
-        found = amounts.CURRENCIES.get(value) if type(value) is str else None
-        if found is None:
-            return False
-        out[name] = ctx.currency = found.code
-        return True
-
     return Rule(
         fast=(
             _guard(
                 "pre",
-                fast,
                 (
                     "{e}v = body.get({e}n, {e}default)",
                     "{e}c = {e}known.get({e}v) if type({e}v) is str else None",
@@ -1138,7 +1051,7 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
                 default=default,
                 known=amounts.CURRENCIES,
             ),
-            *_key(name, _ok, ()),
+            *_key(name, ()),
         ),
         name=name,
         key=None,
@@ -1156,7 +1069,7 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
     )
 
 
-def text(  # noqa: C901 - the row's check and its fast form side by side
+def text(
     name: str,
     *,
     max_length: int,
@@ -1197,19 +1110,6 @@ def text(  # noqa: C901 - the row's check and its fast form side by side
             _too_short_or_not_printable(value, prefix + name, attribute, min_length)
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if value is None:
-            if not nullable:
-                return False
-        elif (
-            type(value) is not str
-            or not min_length <= len(value) <= max_length
-            or (printable_ascii and not (value.isascii() and value.isprintable()))
-        ):
-            return False
-        out[name] = value
-        return True
-
     found = [
         _error(errors.MUST_BE, name, attribute=attribute, expected="a string"),
         _error(errors.MAX_LENGTH, name, attribute=attribute, maximum=max_length),
@@ -1228,7 +1128,6 @@ def text(  # noqa: C901 - the row's check and its fast form side by side
         if default is not None
         else _key(
             name,
-            fast,
             _bounded(
                 "type({x}) is str and {e}lo <= len({x}) <= {e}hi"
                 + (" and {x}.isascii() and {x}.isprintable()" if printable_ascii else ""),
@@ -1261,7 +1160,7 @@ def _too_short_or_not_printable(value: str, field: str, attribute: str, minimum:
     raise errors.MUST_BE.error(field=field, attribute=attribute, expected=_PRINTABLE)
 
 
-def integer(  # noqa: C901 - the row's check and its fast form side by side
+def integer(
     name: str,
     *,
     minimum: int = 0,
@@ -1306,31 +1205,8 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
         ):
             raise errors.EXPIRE_BY_TOO_SOON.error(field=prefix + name)
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if value is None:
-            if not nullable:
-                return False
-        elif (
-            type(value) is not int
-            or not minimum <= value <= maximum
-            or (
-                at_least_after_at is not None
-                and ctx.at is not None
-                and value < ctx.at + at_least_after_at
-            )
-        ):
-            return False
-        out[name] = value
-        return True
-
-    def absent(body: Mapping[str, Any], out: dict[str, Any], ctx: Context) -> bool:
-        if name not in body:
-            out[name] = ctx.at
-        return True
-
     number = _key(
         name,
-        fast,
         _bounded(
             "type({x}) is int and {e}lo <= {x} <= {e}hi"
             + (
@@ -1360,7 +1236,6 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
             (
                 _guard(
                     "pre",
-                    absent,
                     ("if {e}n not in body:", "    out[{e}n] = ctx.at"),
                     n=name,
                 ),
@@ -1397,23 +1272,11 @@ def line_amount(name: str = "amount") -> Rule:
             limits.check_line_amount(amount, found, prefix + name)
         out[name] = amount
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if value is not None:
-            if type(value) is not int or not 0 <= value <= limits.MAX_AMOUNT:
-                return False
-            if ctx.currency is not None:
-                found = amounts.CURRENCIES.get(ctx.currency)
-                if found is None or value < found.minimum_amount:
-                    return False
-        out[name] = value
-        return True
-
     return Rule(
         name=name,
         kind="amount",
         fast=_key(
             name,
-            fast,
             (
                 "if {x} is not None:",
                 "    if type({x}) is not int or not 0 <= {x} <= {e}hi:",
@@ -1455,18 +1318,9 @@ def same_currency(name: str = "currency") -> Rule:
         if value is not None and type(value) is not str:
             raise errors.CURRENCY_MISMATCH.error(field=prefix + name)
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if value is not None and (
-            type(value) is not str or (ctx.currency is not None and value != ctx.currency)
-        ):
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         fast=_key(
             name,
-            fast,
             (
                 (
                     "if {x} is not None and (type({x}) is not str"
@@ -1499,21 +1353,11 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
         checked = limits.check_notes(body[name], prefix + name)
         out[name] = Notes(checked)  # type: ignore[arg-type]
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not dict:
-            return False
-        checked = _fast_notes(value)
-        if checked is None:
-            return False
-        out[name] = Notes._trusted(checked)  # noqa: SLF001 - checked just above
-        return True
-
     return Rule(
         name=name,
         kind="notes",
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is not dict:",
                 "    return BAIL",
@@ -1580,18 +1424,11 @@ def reference(
             raise missing.error(field=missing_field if absolute else prefix + missing_field)
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not str and not (value is None and nullable):
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         name=name,
         kind="reference",
         fast=_key(
             name,
-            fast,
             (
                 ("if {x} is not None and type({x}) is not str:",)
                 if nullable
@@ -1621,18 +1458,11 @@ def string_value(name: str) -> Rule:
             )
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if value is not None and type(value) is not str:
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         name=name,
         kind="string",
         fast=_key(
             name,
-            fast,
             (
                 "if {x} is not None and type({x}) is not str:",
                 "    return BAIL",
@@ -1645,7 +1475,7 @@ def string_value(name: str) -> Rule:
     )
 
 
-def nested(  # noqa: C901 - the row's check and its fast form side by side
+def nested(
     name: str,
     table: Callable[[], Table],
     *,
@@ -1678,29 +1508,11 @@ def nested(  # noqa: C901 - the row's check and its fast form side by side
             return
         out[name] = run(table(), value, prefix + name + ".", ctx)
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if value is None:
-            if not nullable:
-                return False
-            out[name] = None
-            return True
-        if type(value) is not dict:
-            return False
-        if empty_is_absent and not value:
-            return True
-        inner = table().fast_run
-        result = BAIL if inner is None else inner(value, ctx)
-        if result is BAIL:
-            return False
-        out[name] = result
-        return True
-
     return Rule(
         name=name,
         kind="object",
         fast=_key(
             name,
-            fast,
             (
                 "if {x} is None:",
                 "    out[{e}n] = None" if nullable else "    return BAIL",
@@ -1726,7 +1538,7 @@ def nested(  # noqa: C901 - the row's check and its fast form side by side
     )
 
 
-def array(  # noqa: C901 - the row's check and its fast form side by side
+def array(
     name: str,
     element: Callable[[Mapping[str, Any]], Table],
     *,
@@ -1770,21 +1582,6 @@ def array(  # noqa: C901 - the row's check and its fast form side by side
             typed.append(run(element(item), item, where + ".", ctx))
         out[name] = tuple(typed)
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if type(value) is not list or len(value) > maximum or (min_one and not value):
-            return False
-        typed = []
-        for item in value:
-            if type(item) is not dict:
-                return False
-            inner = element(item).fast_run
-            result = BAIL if inner is None else inner(item, ctx)
-            if result is BAIL:
-                return False
-            typed.append(result)
-        out[name] = tuple(typed)
-        return True
-
     found = [
         _error(errors.MUST_BE, name, attribute=label, expected="an array"),
         _error(too_many, name, attribute=label, maximum=maximum, limit=maximum),
@@ -1799,7 +1596,6 @@ def array(  # noqa: C901 - the row's check and its fast form side by side
         kind="array",
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is not list or len({x}) > {e}most"
                 + (" or not {x}" if min_one else "")
@@ -1845,16 +1641,9 @@ def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
             raise errors.INVALID_SELECTION.error(field=prefix + name, attribute=attribute)
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not str or value not in choices:
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is not str or {x} not in {e}choices:",
                 "    return BAIL",
@@ -1970,7 +1759,7 @@ def ignored(name: str, note: str) -> Rule:
     def check(_body: Mapping[str, Any], _out: dict[str, Any], _prefix: str, _ctx: Context) -> None:
         return
 
-    return Rule(name=name, kind="ignored", note=note, check=check, fast=_key(name, _ok, ()))
+    return Rule(name=name, kind="ignored", note=note, check=check, fast=_key(name, ()))
 
 
 def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule:
@@ -1984,10 +1773,5 @@ def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule
         if out.get(name) is not None:
             out[name] = fn(out[name])
 
-    def fast(_value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if out.get(name) is not None:
-            out[name] = fn(out[name])
-        return True
-
     source = ("if out.get({e}n) is not None:", "    out[{e}n] = {e}fn(out[{e}n])")
-    return Rule(name=name, kind=kind, note=note, check=check, fast=_key(name, fast, source, fn=fn))
+    return Rule(name=name, kind=kind, note=note, check=check, fast=_key(name, source, fn=fn))
