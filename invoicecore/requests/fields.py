@@ -373,8 +373,11 @@ class _Fast:
     the table accepts. ``source`` (with ``env``) is the part's one form: lines
     of Python the table's fast path is generated from. ``{x}`` is the key's
     value, ``{e}`` the part's own prefix for the names in ``env`` and its
-    locals; ``body``, ``out``, ``ctx`` and ``BAIL`` are the generated
-    function's. ``return BAIL`` gives up; no lines: nothing to check.
+    locals. For the key or typed value named by ``env[k]``: ``{get[k]}`` is
+    the body's value (``None`` when absent), ``{has[k]}`` whether the body
+    has it, ``{out[k]}`` the typed value to assign, ``{typed[k]}`` the typed
+    value (``None`` while unset). ``body``, ``ctx`` and ``BAIL`` are the
+    generated function's. ``return BAIL`` gives up; no lines: nothing to check.
     """
 
     role: str
@@ -454,7 +457,16 @@ class _FastCompiler:
             "prepare": table.prepare,
             "SHAPES": self.shapes,
             "learn": self.learn,
+            "ABSENT": v.ABSENT,
         }
+        self.made = (
+            v.trusted_class(table.build.construct) if type(table.build) is _Keywords else None
+        )
+        """The class a keyword build's trusted constructor makes: built inline instead."""
+        self.slots: dict[str, int] = {}
+        """Each typed value's number: its local in a shape's function is ``o<number>``."""
+        for name, value in table.defaults.items():
+            self.namespace[f"D{self.slot(name)}"] = value
         for parts in (*keys.values(), pres, posts):
             for index, part in parts:
                 _register(part, index, self.namespace)
@@ -512,24 +524,39 @@ class _FastCompiler:
         return special(body, ctx)
 
     def body(self, shape: tuple[object, ...] | None) -> list[str]:
-        """The lines after the type test: for ``shape`` (its keys present), or any body."""
+        """The lines after the type test: for ``shape`` (its keys present), or any body.
+
+        The general code keeps the typed values in a dict ``out``, as the rows
+        do. A shape's function keeps each in a local instead (``o<n>``, or
+        ``ABSENT`` while unset) and reads each key once into a local
+        (``b<n>``): a part's source names them through its placeholders (see
+        ``_Fast``), and the build takes them from there.
+        """
         head = self.head(shape)
         if head is None:
             return ["    return BAIL"]
-        lines = head
+        if shape is None:
+            scope: _Scope = _DictScope()
+            start = ["    out = dict(D)" if self.table.defaults else "    out = {}"]
+            return head + start + self.parts(scope, None) + self.finish_dict()
+        probe = _LocalScope(self, shape, None)
+        self.parts(probe, shape)  # first pass: which typed values the parts may set
+        scope = _LocalScope(self, shape, probe.written)
+        middle = self.parts(scope, shape)
+        return head + scope.start() + middle + self.finish(scope)
+
+    def parts(self, scope: _Scope, shape: tuple[object, ...] | None) -> list[str]:
+        """The guards before the keys, each key's parts, the guards after, in table order."""
+        lines: list[str] = []
         for index, part in self.pres:
-            lines += _part_source(part, index, "    ")
-        lines += self.reads(shape)
+            lines += _part_source(part, index, "    ", scope)
+        lines += self.reads(shape, scope)
         for index, part in self.posts:
-            lines += _part_source(part, index, "    ")
-        if type(self.table.build) is _Keywords:
-            lines.append("    return construct(**out)")
-        else:
-            lines.append("    return build(out)")
+            lines += _part_source(part, index, "    ", scope)
         return lines
 
     def head(self, shape: tuple[object, ...] | None) -> list[str] | None:
-        """The renaming, the key tests and ``out``; ``None``: ``shape`` has a key no row reads."""
+        """The renaming and the key tests; ``None``: ``shape`` has a key no row reads."""
         table = self.table
         lines: list[str] = []
         if shape is None:
@@ -552,10 +579,9 @@ class _FastCompiler:
                 "    if allowed is not None and not allowed.issuperset(body):",
                 "        return BAIL",
             ]
-        lines.append("    out = dict(D)" if table.defaults else "    out = {}")
         return lines
 
-    def reads(self, shape: tuple[object, ...] | None) -> list[str]:
+    def reads(self, shape: tuple[object, ...] | None, scope: _Scope) -> list[str]:
         """Each key's parts, in table order: the keys of ``shape``, or each key if present."""
         lines: list[str] = []
         for key, parts in self.keys.items():
@@ -563,14 +589,46 @@ class _FastCompiler:
                 continue
             block: list[str] = []
             for index, part in parts:
-                block += _part_source(part, index, "        ")
+                block += _part_source(part, index, "        ", scope)
             if not block:
                 continue
             if shape is None:
                 lines += [f"    if {key!r} in body:", f"        x = body[{key!r}]", *block]
             else:
-                lines += [f"    x = body[{key!r}]", *(line[4:] for line in block)]
+                lines += [line[4:] for line in block]
         return lines
+
+    def finish(self, scope: _LocalScope) -> list[str]:
+        """A shape's build: the trusted class inline, else ``out`` made from the locals."""
+        defaults = self.table.defaults
+        names = [*defaults, *(name for name in scope.written if name not in defaults)]
+        if self.made is not None:
+            given = {name: (f"o{self.slot(name)}", name not in defaults) for name in names}
+            try:
+                lines, names_used = v.construction_source(self.made, given, "c_")
+            except TypeError:  # a value the class has no field for, or lacks: the call says so
+                pass
+            else:
+                self.namespace.update(names_used)
+                return [*lines, "    return made"]
+        lines = ["    out = {}"]
+        for name in names:
+            local = f"o{self.slot(name)}"
+            if name in defaults:
+                lines.append(f"    out[{name!r}] = {local}")
+            else:
+                lines += [f"    if {local} is not ABSENT:", f"        out[{name!r}] = {local}"]
+        return lines + self.finish_dict()
+
+    def finish_dict(self) -> list[str]:
+        """The build from ``out``."""
+        if type(self.table.build) is _Keywords:
+            return ["    return construct(**out)"]
+        return ["    return build(out)"]
+
+    def slot(self, name: str) -> int:
+        """The number of the typed value ``name`` (its local is ``o<number>``)."""
+        return self.slots.setdefault(name, len(self.slots))
 
     def compile(self, name: str, lines: list[str]) -> Callable[[Any, Context], Any]:
         """``lines`` run in the table's namespace: the generated function ``name``."""
@@ -588,10 +646,139 @@ def _register(part: _Fast, index: int, namespace: dict[str, object]) -> None:
         namespace[prefix + name] = value
 
 
-def _part_source(part: _Fast, index: int, indent: str) -> list[str]:
-    """One part's lines for the generated fast path."""
-    prefix = f"e{index}_"
-    return [indent + line.format(x="x", e=prefix) for line in part.source]
+def _part_source(part: _Fast, index: int, indent: str, scope: _Scope) -> list[str]:
+    """One part's lines for the generated fast path, its placeholders resolved in ``scope``."""
+    env = part.env or {}
+    names = {
+        "e": f"e{index}_",
+        "x": _Named(scope.value, part.key or ""),
+        "out": _Names(scope.out, env),
+        "typed": _Names(scope.typed, env),
+        "get": _Names(scope.get, env),
+        "has": _Names(scope.has, env),
+    }
+    return [indent + line.format(**names) for line in part.source]
+
+
+class _Scope:
+    """Where a generated function keeps the body's values and the typed values."""
+
+    def value(self, key: str) -> str:
+        """The value of a key part's key (present)."""
+        raise NotImplementedError
+
+    def get(self, key: str) -> str:
+        """The body's value of ``key``, ``None`` when absent."""
+        raise NotImplementedError
+
+    def has(self, key: str) -> str:
+        """Whether the body has ``key``."""
+        raise NotImplementedError
+
+    def out(self, name: str) -> str:
+        """The typed value ``name``, as an assignment target."""
+        raise NotImplementedError
+
+    def typed(self, name: str) -> str:
+        """The typed value ``name``, ``None`` while unset."""
+        raise NotImplementedError
+
+
+class _DictScope(_Scope):
+    """The general code: the body read as it comes, the typed values in the dict ``out``."""
+
+    def value(self, _key: str) -> str:
+        return "x"
+
+    def get(self, key: str) -> str:
+        return f"body.get({key!r})"
+
+    def has(self, key: str) -> str:
+        return f"({key!r} in body)"
+
+    def out(self, name: str) -> str:
+        return f"out[{name!r}]"
+
+    def typed(self, name: str) -> str:
+        return f"out.get({name!r})"
+
+
+class _LocalScope(_Scope):
+    """A shape's function: each key present read once into ``b<n>``, each typed value ``o<n>``.
+
+    ``written`` (from a first pass, ``None`` in it) is every typed value a part
+    may set: the others are known unset, and the defaults known set.
+    """
+
+    def __init__(
+        self, compiler: _FastCompiler, shape: tuple[object, ...], written: list[str] | None
+    ) -> None:
+        self.compiler = compiler
+        self.shape = shape
+        self.known = written
+        self.written: list[str] = []
+        self.used: list[str] = []
+
+    def value(self, key: str) -> str:
+        return self.get(key)
+
+    def get(self, key: str) -> str:
+        if key not in self.shape:
+            return "None"
+        if key not in self.used:
+            self.used.append(key)
+        return f"b{self.shape.index(key)}"
+
+    def has(self, key: str) -> str:
+        return "True" if key in self.shape else "False"
+
+    def out(self, name: str) -> str:
+        if name not in self.written:
+            self.written.append(name)
+        return f"o{self.compiler.slot(name)}"
+
+    def typed(self, name: str) -> str:
+        local = f"o{self.compiler.slot(name)}"
+        if name in self.compiler.table.defaults:
+            return local
+        if self.known is None or name in self.known:
+            return f"(None if {local} is ABSENT else {local})"
+        return "None"
+
+    def start(self) -> list[str]:
+        """The keys read, the defaults set and the other typed values unset."""
+        lines = [f"    b{self.shape.index(key)} = body[{key!r}]" for key in self.used]
+        for name in self.compiler.table.defaults:
+            slot = self.compiler.slot(name)
+            lines.append(f"    o{slot} = D{slot}")
+        lines += [
+            f"    o{self.compiler.slot(name)} = ABSENT"
+            for name in self.written
+            if name not in self.compiler.table.defaults
+        ]
+        return lines
+
+
+class _Names:
+    """A part's placeholder (``{out[n]}``): the code for the key or value its ``env`` names."""
+
+    def __init__(self, resolve: Callable[[str], str], env: Mapping[str, object]) -> None:
+        self.resolve = resolve
+        self.env = env
+
+    def __getitem__(self, name: str) -> str:
+        return self.resolve(str(self.env[name]))
+
+
+class _Named:
+    """``{x}``: the part's own key's value, resolved only where the source uses it."""
+
+    def __init__(self, resolve: Callable[[str], str], key: str) -> None:
+        self.resolve = resolve
+        self.key = key
+
+    def __format__(self, _spec: str) -> str:
+        return self.resolve(self.key)
 
 
 def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
@@ -731,7 +918,7 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
         fast=(
             _guard(
                 "post",
-                ("if {e}a in body and {e}b in body:", "    return BAIL"),
+                ("if {has[a]} and {has[b]}:", "    return BAIL"),
                 a=first,
                 b=second,
             ),
@@ -761,7 +948,7 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
             _guard(
                 "post",
                 (
-                    "if {e}a in body and out.get({e}a) is not None and out.get({e}b) is not None:",
+                    "if {has[a]} and {typed[a]} is not None and {typed[b]} is not None:",
                     "    return BAIL",
                 ),
                 a=first,
@@ -789,10 +976,10 @@ def required_without(name: str, other: str, message: Message) -> Rule:
             _guard(
                 "post",
                 (
-                    "{e}v = body.get({e}n)",
+                    "{e}v = {get[n]}",
                     (
                         "if not (type({e}v) is int or (type({e}v) is str and {e}v.strip({e}ws)))"
-                        " and body.get({e}other) is None and {e}missing({e}v):"
+                        " and {get[other]} is None and {e}missing({e}v):"
                     ),
                     "    return BAIL",
                 ),
@@ -848,7 +1035,7 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
 
     source: list[str] = []
     for index in range(len(names)):
-        source += [f"if {{e}}missing(body.get({{e}}n{index})):", "    return BAIL"]
+        source += [f"if {{e}}missing({{get[n{index}]}}):", "    return BAIL"]
     return Rule(
         fast=(
             _guard(
@@ -895,7 +1082,7 @@ def constant(name: str, value: str, *, nullable: bool, default: str | None) -> R
                 + (" or {x} is None" if nullable else "")
                 + "):",
                 "    return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
             value=value,
         ),
@@ -935,9 +1122,9 @@ def flag(name: str, *, default: bool | None) -> Rule:
             name,
             (
                 "if type({x}) is bool:",
-                "    out[{e}n] = {x}",
+                "    {out[n]} = {x}",
                 "elif (type({x}) is int or type({x}) is str) and {x} in {e}accepts:",
-                "    out[{e}n] = {x} in {e}true",
+                "    {out[n]} = {x} in {e}true",
                 "else:",
                 "    return BAIL",
             ),
@@ -974,7 +1161,7 @@ def strict_boolean(name: str, *, default: bool | None) -> Rule:
         kind="boolean",
         fast=_key(
             name,
-            ("if type({x}) is not bool:", "    return BAIL", "out[{e}n] = {x}"),
+            ("if type({x}) is not bool:", "    return BAIL", "{out[n]} = {x}"),
         ),
         default_value=NO_DEFAULT if default is None else default,
         nullable=False,
@@ -1010,7 +1197,7 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
             (
                 "if type({x}) is not str or {x} not in {e}choices:",
                 "    return BAIL",
-                "out[{e}n] = {e}choices[{x}]",
+                "{out[n]} = {e}choices[{x}]",
             ),
             choices=choices,
         ),
@@ -1041,11 +1228,11 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
             _guard(
                 "pre",
                 (
-                    "{e}v = body.get({e}n, {e}default)",
+                    "{e}v = {get[n]} if {has[n]} else {e}default",
                     "{e}c = {e}known.get({e}v) if type({e}v) is str else None",
                     "if {e}c is None:",
                     "    return BAIL",
-                    "out[{e}n] = ctx.currency = {e}c.code",
+                    "{out[n]} = ctx.currency = {e}c.code",
                 ),
                 n=name,
                 default=default,
@@ -1151,7 +1338,7 @@ def _bounded(condition: str, *, nullable: bool) -> tuple[str, ...]:
     """The source of a row that keeps ``{x}`` when ``condition`` (or, nullable, null) holds."""
     if nullable:
         condition = "{x} is None or (" + condition + ")"
-    return ("if not (" + condition + "):", "    return BAIL", "out[{e}n] = {x}")
+    return ("if not (" + condition + "):", "    return BAIL", "{out[n]} = {x}")
 
 
 def _too_short_or_not_printable(value: str, field: str, attribute: str, minimum: int) -> None:
@@ -1236,7 +1423,7 @@ def integer(
             (
                 _guard(
                     "pre",
-                    ("if {e}n not in body:", "    out[{e}n] = ctx.at"),
+                    ("if not {has[n]}:", "    {out[n]} = ctx.at"),
                     n=name,
                 ),
                 *number,
@@ -1285,7 +1472,7 @@ def line_amount(name: str = "amount") -> Rule:
                 "        {e}c = {e}known.get(ctx.currency)",
                 "        if {e}c is None or {x} < {e}c.minimum_amount:",
                 "            return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
             hi=limits.MAX_AMOUNT,
             known=amounts.CURRENCIES,
@@ -1327,7 +1514,7 @@ def same_currency(name: str = "currency") -> Rule:
                     " or (ctx.currency is not None and {x} != ctx.currency)):"
                 ),
                 "    return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
         ),
         name=name,
@@ -1364,7 +1551,7 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
                 "{e}c = {e}check({x})",
                 "if {e}c is None:",
                 "    return BAIL",
-                "out[{e}n] = {e}trusted({e}c)",
+                "{out[n]} = {e}trusted({e}c)",
             ),
             check=_fast_notes,
             trusted=Notes._trusted,  # noqa: SLF001 - what _fast_notes checked
@@ -1434,7 +1621,7 @@ def reference(
                 if nullable
                 else ("if type({x}) is not str:",)
             )
-            + ("    return BAIL", "out[{e}n] = {x}"),
+            + ("    return BAIL", "{out[n]} = {x}"),
         ),
         nullable=nullable,
         errors=(_error(missing, missing_field),),
@@ -1466,7 +1653,7 @@ def string_value(name: str) -> Rule:
             (
                 "if {x} is not None and type({x}) is not str:",
                 "    return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
         ),
         errors=(_error(errors.MUST_BE, name, attribute=attribute, expected="a string"),),
@@ -1515,7 +1702,7 @@ def nested(
             name,
             (
                 "if {x} is None:",
-                "    out[{e}n] = None" if nullable else "    return BAIL",
+                "    {out[n]} = None" if nullable else "    return BAIL",
                 "elif type({x}) is not dict:",
                 "    return BAIL",
                 *(("elif not {x}:", "    pass") if empty_is_absent else ()),
@@ -1526,7 +1713,7 @@ def nested(
                 "    {e}r = {e}f({x}, ctx)",
                 "    if {e}r is BAIL:",
                 "        return BAIL",
-                "    out[{e}n] = {e}r",
+                "    {out[n]} = {e}r",
             ),
             table=table,
         ),
@@ -1612,7 +1799,7 @@ def array(
                 "    if {e}r is BAIL:",
                 "        return BAIL",
                 "    {e}t.append({e}r)",
-                "out[{e}n] = tuple({e}t)",
+                "{out[n]} = tuple({e}t)",
             ),
             most=maximum,
             element=element,
@@ -1647,7 +1834,7 @@ def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
             (
                 "if type({x}) is not str or {x} not in {e}choices:",
                 "    return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
             choices=choices,
         ),
@@ -1773,5 +1960,5 @@ def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule
         if out.get(name) is not None:
             out[name] = fn(out[name])
 
-    source = ("if out.get({e}n) is not None:", "    out[{e}n] = {e}fn(out[{e}n])")
+    source = ("if {typed[n]} is not None:", "    {out[n]} = {e}fn({typed[n]})")
     return Rule(name=name, kind=kind, note=note, check=check, fast=_key(name, source, fn=fn))
