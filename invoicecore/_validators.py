@@ -292,11 +292,10 @@ def construction_source(
     called only then); a field not given takes its default. Returns the lines
     (indented four spaces, fields in field order) and the names they use,
     each starting with ``prefix``. A slotted class whose only base is
-    ``object`` and that has no ``__weakref__`` slot is filled as a plain twin
-    with the same slots (plain attribute stores) and then given its class;
-    any other class through its slot descriptors. A field without a default
-    that is not given (or may be absent), or a name that is not a field, is a
-    ``TypeError``: the caller builds some other way.
+    ``object`` is filled as a twin (see ``_twin``: plain attribute stores)
+    and then given its class; any other class through its slot descriptors.
+    A field without a default that is not given (or may be absent), or a name
+    that is not a field, is a ``TypeError``: the caller builds some other way.
     """
     import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
 
@@ -356,20 +355,37 @@ def _fallback(
 
 
 def _twin(cls: type, names: list[str]) -> type | None:
-    """A plain class with ``cls``'s slots that an instance may be moved from, or ``None``."""
+    """A class filled by plain attribute stores whose instance may then be given ``cls``.
+
+    A plain class with ``cls``'s slots; for a class with a ``__weakref__``
+    slot (whose layout CPython will not swap with another's), an empty-slotted
+    subclass with ``object``'s own ``__init__``, ``__setattr__`` and
+    ``__delattr__``, which CPython does swap. ``None`` when neither applies.
+    """
     slots = vars(cls).get("__slots__")
     if (
         cls.__bases__ != (object,)
         or type(slots) is not tuple
-        or sorted(slots) != sorted(names)
+        or sorted(name for name in slots if name != "__weakref__") != sorted(names)
         or not all(name.isidentifier() for name in names)
     ):
         return None
-    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
+    if "__weakref__" in slots:
+        # Both of the setattr slot's methods: with one left to the frozen class,
+        # CPython would route every store through Python-level lookup.
+        shape = {
+            "__slots__": (),
+            "__init__": object.__init__,
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+        }
+        twin = type(f"_{cls.__name__}Twin", (cls,), shape)
+    else:
+        twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
     probe: Any = object.__new__(twin)
     try:
         probe.__class__ = cls
-    except TypeError:  # a layout CPython will not swap (a __weakref__ slot, another runtime)
+    except TypeError:  # a layout CPython will not swap (another runtime)
         return None
     return twin
 
