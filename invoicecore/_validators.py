@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import attrs
 
 __all__ = [
+    "ABSENT",
     "MAX_AMOUNT",
     "MAX_ECHO",
     "MAX_QUANTITY",
@@ -28,6 +29,7 @@ __all__ = [
     "check_integer",
     "check_type",
     "checked_once",
+    "construction_source",
     "echo",
     "evolve",
     "field_check",
@@ -41,6 +43,7 @@ __all__ = [
     "string",
     "text",
     "to_enum",
+    "trusted_class",
     "trusted_constructor",
 ]
 
@@ -86,7 +89,12 @@ def blank(text: str) -> bool:
 
 def is_object(value: object) -> TypeGuard[Mapping[str, object]]:
     """A mapping with string keys: what a JSON object is (``dict`` is the cheap first test)."""
-    if type(value) is not dict and not isinstance(value, Mapping):
+    if type(value) is dict:
+        for key in value:  # a plain loop: cheaper than all(...) for a body's few keys  # noqa: SIM110
+            if type(key) is not str and not isinstance(key, str):
+                return False
+        return True
+    if not isinstance(value, Mapping):
         return False
     return all(map(isinstance, value, itertools.repeat(str)))
 
@@ -235,45 +243,24 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
     (a factory is called only when its field is absent); an absent field
     without a default is a ``TypeError``, which no user input can reach.
 
-    Generated once per class: one keyword function that sets each field in
-    field order, with no loop over the fields at call time. A slotted class
-    without a ``__weakref__`` slot is filled as a plain twin with the same
-    slots (plain attribute stores) and then given its class; any other class
-    through its slot descriptors.
+    Generated once per class from ``construction_source``: one keyword
+    function that sets each field in field order, with no loop over the
+    fields at call time.
     """
     import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
 
-    names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
-    twin = _twin(cls, names)
-    namespace: dict[str, object] = {
-        "new": object.__new__,
-        "cls": cls,
-        "twin": twin,
-        "ABSENT": _ABSENT,
-    }
     parameters: list[str] = []
-    body: list[str] = ["    made = new(cls)" if twin is None else "    made = new(twin)"]
+    given: dict[str, tuple[str, bool]] = {}
     for index, field in enumerate(attrs.fields(cls)):  # type: ignore[arg-type]
         name = field.name
-        default = field.default
-        if default is attrs.NOTHING:
+        if field.default is attrs.NOTHING:
             parameters.append(name)
-        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            if default.takes_self:  # pragma: no cover - no trusted class has one
-                raise TypeError(name)
-            namespace[f"f{index}"] = default.factory
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
             parameters.append(f"{name}=ABSENT")
-            body += [f"    if {name} is ABSENT:", f"        {name} = f{index}()"]
         else:
-            namespace[f"d{index}"] = default
             parameters.append(f"{name}=d{index}")
-        if twin is None:
-            namespace[f"s{index}"] = _slot_setter(cls, name)
-            body.append(f"    s{index}(made, {name})")
-        else:
-            body.append(f"    made.{name} = {name}")
-    if twin is not None:
-        body.append("    made.__class__ = cls")
+        given[name] = (name, isinstance(field.default, attrs.Factory))  # type: ignore[arg-type]
+    body, namespace = construction_source(cls, given)
     signature = ", ".join(parameters)
     source = "\n".join(
         [f"def construct({'*, ' + signature if signature else ''}):", *body, "    return made"]
@@ -281,28 +268,129 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
     exec(source, namespace)  # noqa: S102 - source built from the class's own field table
     construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]
     construct.__qualname__ = f"trusted_constructor.<{cls.__name__}>"
+    _TRUSTED[construct] = cls
     return construct
 
 
-_ABSENT: Final = object()
-"""A trusted constructor's marker for a field left out whose default is a factory."""
+def trusted_class(construct: object) -> type | None:
+    """The class ``construct`` is the trusted constructor of, or ``None``.
+
+    So generated code that holds the values in locals can build the instance
+    inline (``construction_source``) instead of calling ``construct``.
+    """
+    return _TRUSTED.get(construct) if callable(construct) else None
+
+
+_TRUSTED: Final[dict[object, type]] = {}
+
+ABSENT: Final = object()
+"""A field left out: its default applies (see ``construction_source``)."""
+
+
+def construction_source(
+    cls: type, given: Mapping[str, tuple[str, bool]], prefix: str = ""
+) -> tuple[list[str], dict[str, object]]:
+    """Lines that bind ``made`` to an instance of the attrs class ``cls``, with no validator.
+
+    ``given`` maps a field to the Python expression of its value and whether
+    that value may be ``ABSENT`` (then the field's default applies, a factory
+    called only then); a field not given takes its default. Returns the lines
+    (indented four spaces, fields in field order) and the names they use,
+    each starting with ``prefix``. A slotted class whose only base is
+    ``object`` is filled as a twin (see ``_twin``: plain attribute stores)
+    and then given its class; any other class through its slot descriptors.
+    A field without a default that is not given (or may be absent), or a name
+    that is not a field, is a ``TypeError``: the caller builds some other way.
+    """
+    import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
+
+    fields = attrs.fields(cls)
+    names = [field.name for field in fields]
+    if not set(given) <= set(names):
+        raise TypeError(f"{cls.__name__} has no field {sorted(set(given) - set(names))}")
+    twin = _twin(cls, names)
+    namespace: dict[str, object] = {
+        f"{prefix}new": object.__new__,
+        f"{prefix}cls": cls,
+        f"{prefix}twin": twin,
+        f"{prefix}ABSENT": ABSENT,
+    }
+    # twin() (no __init__: type's own call) costs about half of object.__new__(twin).
+    lines = [
+        f"    made = {prefix}new({prefix}cls)" if twin is None else f"    made = {prefix}twin()"
+    ]
+    for index, field in enumerate(fields):
+        name = field.name
+        fallback = _fallback(field, prefix, index, namespace)
+        expression, maybe_absent = given.get(name, (None, True))
+        if fallback is None and maybe_absent:
+            raise TypeError(f"{cls.__name__}.{name} has no default")
+        if expression is None:
+            value = fallback
+        elif maybe_absent:
+            value = f"({fallback} if {expression} is {prefix}ABSENT else {expression})"
+        else:
+            value = expression
+        if twin is None:
+            namespace[f"{prefix}s{index}"] = _slot_setter(cls, name)
+            lines.append(f"    {prefix}s{index}(made, {value})")
+        else:
+            lines.append(f"    made.{name} = {value}")
+    if twin is not None:
+        lines.append(f"    made.__class__ = {prefix}cls")
+    return lines, namespace
+
+
+def _fallback(
+    field: attrs.Attribute[Any], prefix: str, index: int, namespace: dict[str, object]
+) -> str | None:
+    """The expression of ``field``'s default (``<prefix>d<index>`` or a factory call), or None."""
+    import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
+
+    default: Any = field.default
+    if default is attrs.NOTHING:
+        return None
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        if default.takes_self:  # pragma: no cover - no trusted class has one
+            raise TypeError(field.name)
+        namespace[f"{prefix}f{index}"] = default.factory
+        return f"{prefix}f{index}()"
+    namespace[f"{prefix}d{index}"] = default
+    return f"{prefix}d{index}"
 
 
 def _twin(cls: type, names: list[str]) -> type | None:
-    """A plain class with ``cls``'s slots that an instance may be moved from, or ``None``."""
+    """A class filled by plain attribute stores whose instance may then be given ``cls``.
+
+    A plain class with ``cls``'s slots; for a class with a ``__weakref__``
+    slot (whose layout CPython will not swap with another's), an empty-slotted
+    subclass with ``object``'s own ``__init__``, ``__setattr__`` and
+    ``__delattr__``, which CPython does swap. ``None`` when neither applies.
+    """
     slots = vars(cls).get("__slots__")
     if (
         cls.__bases__ != (object,)
         or type(slots) is not tuple
-        or sorted(slots) != sorted(names)
+        or sorted(name for name in slots if name != "__weakref__") != sorted(names)
         or not all(name.isidentifier() for name in names)
     ):
         return None
-    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
+    if "__weakref__" in slots:
+        # Both of the setattr slot's methods: with one left to the frozen class,
+        # CPython would route every store through Python-level lookup.
+        shape = {
+            "__slots__": (),
+            "__init__": object.__init__,
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+        }
+        twin = type(f"_{cls.__name__}Twin", (cls,), shape)
+    else:
+        twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
     probe: Any = object.__new__(twin)
     try:
         probe.__class__ = cls
-    except TypeError:  # a layout CPython will not swap (a __weakref__ slot, another runtime)
+    except TypeError:  # a layout CPython will not swap (another runtime)
         return None
     return twin
 

@@ -334,3 +334,17 @@ def test_entities_refuse_what_the_wire_refuses(make: Any, code: str, field: str)
         make()
 
     assert (raised.value.code, raised.value.field) == (code, field)
+
+
+@given(st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=15))
+def test_trusted_notes_are_notes_as_the_public_constructor_builds_them(
+    data: dict[str, Any],
+) -> None:
+    # Notes._trusted fills a twin subclass, then gives it Notes' class.
+    trusted = Notes._trusted(dict(data))
+    assert type(trusted) is Notes
+    assert trusted == Notes(data)
+    assert hash(trusted) == hash(Notes(data))
+    assert dict(trusted) == data
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        trusted._items = {}

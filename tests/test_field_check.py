@@ -3,6 +3,7 @@ field order, and accepts exactly what they accept."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import attrs
@@ -249,6 +250,8 @@ def test_a_trusted_constructor_builds_what_the_public_one_builds(
     assert type(trusted) is cls
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         trusted.__setattr__(attrs.fields(cls)[0].name, None)
+    if "__weakref__" in vars(cls).get("__slots__", ()):  # built through a subclass twin
+        assert weakref.ref(trusted)() is trusted
 
 
 @pytest.mark.parametrize("cls", _TRUSTED, ids=lambda cls: cls.__name__)

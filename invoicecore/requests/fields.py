@@ -363,38 +363,28 @@ def run(table: Table, body: Mapping[str, Any], prefix: str, context: Context) ->
 BAIL: Final = object()
 """What a fast path returns when it cannot vouch for the body: the rows then run."""
 
-Handler = Callable[[Any, dict[str, Any], "Context"], bool]
-"""A row's fast check of a present key: writes the typed value, or returns False (bail)."""
-Guard = Callable[[Mapping[str, Any], dict[str, Any], "Context"], bool]
-"""A row's fast check of the whole body, before (``pre``) or after (``post``) the keys."""
-
 
 @attrs.frozen
 class _Fast:
     """One part of a row's fast form: ``role`` is ``key``, ``pre``, ``post`` or ``accept``.
 
-    ``source`` (with ``env``) is the part as lines of Python the table's fast
-    path is generated from: ``{x}`` is the key's value, ``{e}`` the part's own
-    prefix for the names in ``env`` and its locals; ``body``, ``out``, ``ctx``
-    and ``BAIL`` are the generated function's. ``return BAIL`` gives up. A part
-    without ``source`` is called (``handler`` or ``guard``) instead.
+    A ``key`` part runs when its key is present; ``pre`` and ``post`` parts
+    check the whole body before and after the keys; ``accept`` gives the keys
+    the table accepts. ``source`` (with ``env``) is the part's one form: lines
+    of Python the table's fast path is generated from. ``{x}`` is the key's
+    value, ``{e}`` the part's own prefix for the names in ``env`` and its
+    locals. For the key or typed value named by ``env[k]``: ``{get[k]}`` is
+    the body's value (``None`` when absent), ``{has[k]}`` whether the body
+    has it, ``{out[k]}`` the typed value to assign, ``{typed[k]}`` the typed
+    value (``None`` while unset). ``body``, ``ctx`` and ``BAIL`` are the
+    generated function's. ``return BAIL`` gives up; no lines: nothing to check.
     """
 
     role: str
     key: str | None = None
-    handler: Handler | None = None
-    guard: Guard | None = None
     accepted: frozenset[str] | None = None
-    source: tuple[str, ...] | None = None
+    source: tuple[str, ...] = ()
     env: Mapping[str, object] | None = None
-
-
-def _ok(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
-    return True
-
-
-def _no(_value: object, _out: dict[str, Any], _ctx: Context) -> bool:
-    return False
 
 
 class _Keywords:
@@ -425,13 +415,13 @@ _SHAPES_PER_TABLE: Final = 128
 def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:
     """The table's fast path, or ``None`` when a row has no fast form.
 
-    Generated from the rows' parts (each part's ``source``; a part without
-    one is called): the body's keys are tested against the accepted ones,
-    each known key present is read and its parts run inline in table order,
-    then the cross-field guards, then the build. It gives ``BAIL`` whenever a
-    row might refuse the body. Each body shape (its keys, in order) seen is
-    compiled once into a function that reads exactly those keys, so a
-    request pays no test for the keys it left out.
+    Generated from the rows' parts (each part's ``source``): the body's keys
+    are tested against the accepted ones, each known key present is read and
+    its parts run inline in table order, then the cross-field guards, then the
+    build. It gives ``BAIL`` whenever a row might refuse the body. Each body
+    shape (its keys, in order) seen is compiled once into a function that
+    reads exactly those keys, so a request pays no test for the keys it left
+    out.
     """
     compiler = _FastCompiler.of(table)
     return None if compiler is None else compiler.entry()
@@ -467,7 +457,16 @@ class _FastCompiler:
             "prepare": table.prepare,
             "SHAPES": self.shapes,
             "learn": self.learn,
+            "ABSENT": v.ABSENT,
         }
+        self.made = (
+            v.trusted_class(table.build.construct) if type(table.build) is _Keywords else None
+        )
+        """The class a keyword build's trusted constructor makes: built inline instead."""
+        self.slots: dict[str, int] = {}
+        """Each typed value's number: its local in a shape's function is ``o<number>``."""
+        for name, value in table.defaults.items():
+            self.namespace[f"D{self.slot(name)}"] = value
         for parts in (*keys.values(), pres, posts):
             for index, part in parts:
                 _register(part, index, self.namespace)
@@ -488,9 +487,9 @@ class _FastCompiler:
                 if part.role == "accept":
                     dynamic = part.accepted is None
                     accepted = part.accepted
-                elif part.key is not None and part.handler is not None:
+                elif part.role == "key" and part.key is not None:
                     keys.setdefault(part.key, []).append((next(counter), part))
-                elif part.guard is not None:
+                else:
                     (pres if part.role == "pre" else posts).append((next(counter), part))
         if accepted is not None:
             keys = {key: parts for key, parts in keys.items() if key in accepted}
@@ -525,24 +524,39 @@ class _FastCompiler:
         return special(body, ctx)
 
     def body(self, shape: tuple[object, ...] | None) -> list[str]:
-        """The lines after the type test: for ``shape`` (its keys present), or any body."""
+        """The lines after the type test: for ``shape`` (its keys present), or any body.
+
+        The general code keeps the typed values in a dict ``out``, as the rows
+        do. A shape's function keeps each in a local instead (``o<n>``, or
+        ``ABSENT`` while unset) and reads each key once into a local
+        (``b<n>``): a part's source names them through its placeholders (see
+        ``_Fast``), and the build takes them from there.
+        """
         head = self.head(shape)
         if head is None:
             return ["    return BAIL"]
-        lines = head
+        if shape is None:
+            scope: _Scope = _DictScope()
+            start = ["    out = dict(D)" if self.table.defaults else "    out = {}"]
+            return head + start + self.parts(scope, None) + self.finish_dict()
+        probe = _LocalScope(self, shape, None)
+        self.parts(probe, shape)  # first pass: which typed values the parts may set
+        scope = _LocalScope(self, shape, probe.written)
+        middle = self.parts(scope, shape)
+        return head + scope.start() + middle + self.finish(scope)
+
+    def parts(self, scope: _Scope, shape: tuple[object, ...] | None) -> list[str]:
+        """The guards before the keys, each key's parts, the guards after, in table order."""
+        lines: list[str] = []
         for index, part in self.pres:
-            lines += _part_source(part, index, "    ")
-        lines += self.reads(shape)
+            lines += _part_source(part, index, "    ", scope)
+        lines += self.reads(shape, scope)
         for index, part in self.posts:
-            lines += _part_source(part, index, "    ")
-        if type(self.table.build) is _Keywords:
-            lines.append("    return construct(**out)")
-        else:
-            lines.append("    return build(out)")
+            lines += _part_source(part, index, "    ", scope)
         return lines
 
     def head(self, shape: tuple[object, ...] | None) -> list[str] | None:
-        """The renaming, the key tests and ``out``; ``None``: ``shape`` has a key no row reads."""
+        """The renaming and the key tests; ``None``: ``shape`` has a key no row reads."""
         table = self.table
         lines: list[str] = []
         if shape is None:
@@ -565,10 +579,9 @@ class _FastCompiler:
                 "    if allowed is not None and not allowed.issuperset(body):",
                 "        return BAIL",
             ]
-        lines.append("    out = dict(D)" if table.defaults else "    out = {}")
         return lines
 
-    def reads(self, shape: tuple[object, ...] | None) -> list[str]:
+    def reads(self, shape: tuple[object, ...] | None, scope: _Scope) -> list[str]:
         """Each key's parts, in table order: the keys of ``shape``, or each key if present."""
         lines: list[str] = []
         for key, parts in self.keys.items():
@@ -576,14 +589,46 @@ class _FastCompiler:
                 continue
             block: list[str] = []
             for index, part in parts:
-                block += _part_source(part, index, "        ")
+                block += _part_source(part, index, "        ", scope)
             if not block:
                 continue
             if shape is None:
                 lines += [f"    if {key!r} in body:", f"        x = body[{key!r}]", *block]
             else:
-                lines += [f"    x = body[{key!r}]", *(line[4:] for line in block)]
+                lines += [line[4:] for line in block]
         return lines
+
+    def finish(self, scope: _LocalScope) -> list[str]:
+        """A shape's build: the trusted class inline, else ``out`` made from the locals."""
+        defaults = self.table.defaults
+        names = [*defaults, *(name for name in scope.written if name not in defaults)]
+        if self.made is not None:
+            given = {name: (f"o{self.slot(name)}", name not in defaults) for name in names}
+            try:
+                lines, names_used = v.construction_source(self.made, given, "c_")
+            except TypeError:  # a value the class has no field for, or lacks: the call says so
+                pass
+            else:
+                self.namespace.update(names_used)
+                return [*lines, "    return made"]
+        lines = ["    out = {}"]
+        for name in names:
+            local = f"o{self.slot(name)}"
+            if name in defaults:
+                lines.append(f"    out[{name!r}] = {local}")
+            else:
+                lines += [f"    if {local} is not ABSENT:", f"        out[{name!r}] = {local}"]
+        return lines + self.finish_dict()
+
+    def finish_dict(self) -> list[str]:
+        """The build from ``out``."""
+        if type(self.table.build) is _Keywords:
+            return ["    return construct(**out)"]
+        return ["    return build(out)"]
+
+    def slot(self, name: str) -> int:
+        """The number of the typed value ``name`` (its local is ``o<number>``)."""
+        return self.slots.setdefault(name, len(self.slots))
 
     def compile(self, name: str, lines: list[str]) -> Callable[[Any, Context], Any]:
         """``lines`` run in the table's namespace: the generated function ``name``."""
@@ -595,24 +640,145 @@ class _FastCompiler:
 
 
 def _register(part: _Fast, index: int, namespace: dict[str, object]) -> None:
-    """Put a part's names (its ``env``, or its callable) in the generated code's namespace."""
+    """Put a part's names (its ``env``) in the generated code's namespace."""
     prefix = f"e{index}_"
-    if part.source is None:
-        namespace[prefix + ("h" if part.role == "key" else "g")] = (
-            part.handler if part.role == "key" else part.guard
-        )
-        return
     for name, value in (part.env or {}).items():
         namespace[prefix + name] = value
 
 
-def _part_source(part: _Fast, index: int, indent: str) -> list[str]:
-    """One part's lines for the generated fast path (a call when it has no source)."""
-    prefix = f"e{index}_"
-    if part.source is None:
-        call = f"{prefix}h(x, out, ctx)" if part.role == "key" else f"{prefix}g(body, out, ctx)"
-        return [f"{indent}if not {call}:", f"{indent}    return BAIL"]
-    return [indent + line.format(x="x", e=prefix) for line in part.source]
+def _part_source(part: _Fast, index: int, indent: str, scope: _Scope) -> list[str]:
+    """One part's lines for the generated fast path, its placeholders resolved in ``scope``."""
+    env = part.env or {}
+    names = {
+        "e": f"e{index}_",
+        "x": _Named(scope.value, part.key or ""),
+        "out": _Names(scope.out, env),
+        "typed": _Names(scope.typed, env),
+        "get": _Names(scope.get, env),
+        "has": _Names(scope.has, env),
+    }
+    return [indent + line.format(**names) for line in part.source]
+
+
+class _Scope:
+    """Where a generated function keeps the body's values and the typed values."""
+
+    def value(self, key: str) -> str:
+        """The value of a key part's key (present)."""
+        raise NotImplementedError
+
+    def get(self, key: str) -> str:
+        """The body's value of ``key``, ``None`` when absent."""
+        raise NotImplementedError
+
+    def has(self, key: str) -> str:
+        """Whether the body has ``key``."""
+        raise NotImplementedError
+
+    def out(self, name: str) -> str:
+        """The typed value ``name``, as an assignment target."""
+        raise NotImplementedError
+
+    def typed(self, name: str) -> str:
+        """The typed value ``name``, ``None`` while unset."""
+        raise NotImplementedError
+
+
+class _DictScope(_Scope):
+    """The general code: the body read as it comes, the typed values in the dict ``out``."""
+
+    def value(self, _key: str) -> str:
+        return "x"
+
+    def get(self, key: str) -> str:
+        return f"body.get({key!r})"
+
+    def has(self, key: str) -> str:
+        return f"({key!r} in body)"
+
+    def out(self, name: str) -> str:
+        return f"out[{name!r}]"
+
+    def typed(self, name: str) -> str:
+        return f"out.get({name!r})"
+
+
+class _LocalScope(_Scope):
+    """A shape's function: each key present read once into ``b<n>``, each typed value ``o<n>``.
+
+    ``written`` (from a first pass, ``None`` in it) is every typed value a part
+    may set: the others are known unset, and the defaults known set.
+    """
+
+    def __init__(
+        self, compiler: _FastCompiler, shape: tuple[object, ...], written: list[str] | None
+    ) -> None:
+        self.compiler = compiler
+        self.shape = shape
+        self.known = written
+        self.written: list[str] = []
+        self.used: list[str] = []
+
+    def value(self, key: str) -> str:
+        return self.get(key)
+
+    def get(self, key: str) -> str:
+        if key not in self.shape:
+            return "None"
+        if key not in self.used:
+            self.used.append(key)
+        return f"b{self.shape.index(key)}"
+
+    def has(self, key: str) -> str:
+        return "True" if key in self.shape else "False"
+
+    def out(self, name: str) -> str:
+        if name not in self.written:
+            self.written.append(name)
+        return f"o{self.compiler.slot(name)}"
+
+    def typed(self, name: str) -> str:
+        local = f"o{self.compiler.slot(name)}"
+        if name in self.compiler.table.defaults:
+            return local
+        if self.known is None or name in self.known:
+            return f"(None if {local} is ABSENT else {local})"
+        return "None"
+
+    def start(self) -> list[str]:
+        """The keys read, the defaults set and the other typed values unset."""
+        lines = [f"    b{self.shape.index(key)} = body[{key!r}]" for key in self.used]
+        for name in self.compiler.table.defaults:
+            slot = self.compiler.slot(name)
+            lines.append(f"    o{slot} = D{slot}")
+        lines += [
+            f"    o{self.compiler.slot(name)} = ABSENT"
+            for name in self.written
+            if name not in self.compiler.table.defaults
+        ]
+        return lines
+
+
+class _Names:
+    """A part's placeholder (``{out[n]}``): the code for the key or value its ``env`` names."""
+
+    def __init__(self, resolve: Callable[[str], str], env: Mapping[str, object]) -> None:
+        self.resolve = resolve
+        self.env = env
+
+    def __getitem__(self, name: str) -> str:
+        return self.resolve(str(self.env[name]))
+
+
+class _Named:
+    """``{x}``: the part's own key's value, resolved only where the source uses it."""
+
+    def __init__(self, resolve: Callable[[str], str], key: str) -> None:
+        self.resolve = resolve
+        self.key = key
+
+    def __format__(self, _spec: str) -> str:
+        return self.resolve(self.key)
 
 
 def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
@@ -634,19 +800,14 @@ def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
     return dict(value)
 
 
-def _key(
-    name: str,
-    handler: Handler,
-    source: tuple[str, ...] | None = None,
-    **env: object,
-) -> tuple[_Fast, ...]:
-    """A row's fast form on its key: ``handler``, and its ``source`` for the generated path."""
-    return (_Fast("key", key=name, handler=handler, source=source, env={"n": name, **env}),)
+def _key(name: str, source: tuple[str, ...], **env: object) -> tuple[_Fast, ...]:
+    """A row's fast form on its key: the ``source`` run when ``name`` is present."""
+    return (_Fast("key", key=name, source=source, env={"n": name, **env}),)
 
 
-def _guard(role: str, guard: Guard, source: tuple[str, ...] | None, **env: object) -> _Fast:
-    """A whole-body fast check (``pre`` or ``post``): ``guard``, and its ``source``."""
-    return _Fast(role, guard=guard, source=source, env=env)
+def _guard(role: str, source: tuple[str, ...], **env: object) -> _Fast:
+    """A whole-body fast check (``pre`` or ``post``): its ``source``."""
+    return _Fast(role, source=source, env=env)
 
 
 # ---------------------------------------------------------------------------
@@ -732,7 +893,7 @@ def refused(name: str, message: Message, note: str = "") -> Rule:
         name=name,
         kind="refused",
         required="refused",
-        fast=_key(name, _no, ("return BAIL",)),
+        fast=_key(name, ("return BAIL",)),
         errors=(_error(message, name),),
         note=note or "Refused whenever the key is present, whatever its value.",
         check=check,
@@ -750,9 +911,6 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
         if first in body and second in body:
             raise message.error(field=prefix + field)
 
-    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
-        return not (first in body and second in body)
-
     return Rule(
         name=f"{first} + {second}",
         key=first,
@@ -760,8 +918,7 @@ def exclusive_keys(first: str, second: str, message: Message, field: str) -> Rul
         fast=(
             _guard(
                 "post",
-                fast,
-                ("if {e}a in body and {e}b in body:", "    return BAIL"),
+                ("if {has[a]} and {has[b]}:", "    return BAIL"),
                 a=first,
                 b=second,
             ),
@@ -783,9 +940,6 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
         if out.get(first) is not None and out.get(second) is not None:
             raise message.error(field=prefix + field)
 
-    def fast(body: Mapping[str, Any], out: dict[str, Any], _ctx: Context) -> bool:
-        return first not in body or out.get(first) is None or out.get(second) is None
-
     return Rule(
         name=f"{first} + {second}",
         key=first,
@@ -793,9 +947,8 @@ def exclusive_values(first: str, second: str, message: Message, field: str) -> R
         fast=(
             _guard(
                 "post",
-                fast,
                 (
-                    "if {e}a in body and out.get({e}a) is not None and out.get({e}b) is not None:",
+                    "if {has[a]} and {typed[a]} is not None and {typed[b]} is not None:",
                     "    return BAIL",
                 ),
                 a=first,
@@ -818,22 +971,15 @@ def required_without(name: str, other: str, message: Message) -> Rule:
         if body.get(other) is None and is_missing(body.get(name)):
             raise message.error(field=prefix + name)
 
-    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
-        value = body.get(name)
-        if type(value) is int or (type(value) is str and value.strip(_PHP_WHITESPACE)):
-            return True
-        return not (body.get(other) is None and is_missing(value))
-
     return Rule(
         fast=(
             _guard(
                 "post",
-                fast,
                 (
-                    "{e}v = body.get({e}n)",
+                    "{e}v = {get[n]}",
                     (
                         "if not (type({e}v) is int or (type({e}v) is str and {e}v.strip({e}ws)))"
-                        " and body.get({e}other) is None and {e}missing({e}v):"
+                        " and {get[other]} is None and {e}missing({e}v):"
                     ),
                     "    return BAIL",
                 ),
@@ -867,7 +1013,6 @@ def not_blank_if_sent(name: str, message: Message) -> Rule:
         kind="required_if_sent",
         fast=_key(
             name,
-            lambda value, _out, _ctx: not is_missing(value),
             ("if {e}missing({x}):", "    return BAIL"),
             missing=is_missing,
         ),
@@ -888,17 +1033,13 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
             if is_missing(body.get(name)):
                 raise errors.REQUIRED.error(field=prefix + name, attribute=_label(name))
 
-    def fast(body: Mapping[str, Any], _out: dict[str, Any], _ctx: Context) -> bool:
-        return not any(is_missing(body.get(name)) for name in names)
-
     source: list[str] = []
     for index in range(len(names)):
-        source += [f"if {{e}}missing(body.get({{e}}n{index})):", "    return BAIL"]
+        source += [f"if {{e}}missing({{get[n{index}]}}):", "    return BAIL"]
     return Rule(
         fast=(
             _guard(
                 "post",
-                fast,
                 tuple(source),
                 missing=is_missing,
                 **{f"n{index}": name for index, name in enumerate(names)},
@@ -931,24 +1072,17 @@ def constant(name: str, value: str, *, nullable: bool, default: str | None) -> R
             raise errors.NOT_A_VALID_TYPE.error(field=prefix + name, type=v.echo(given))
         out[name] = given
 
-    def fast(given: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if (type(given) is str and given == value) or (nullable and given is None):
-            out[name] = given
-            return True
-        return False
-
     return Rule(
         name=name,
         kind="constant",
         fast=_key(
             name,
-            fast,
             (
                 "if not ((type({x}) is str and {x} == {e}value)"
                 + (" or {x} is None" if nullable else "")
                 + "):",
                 "    return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
             value=value,
         ),
@@ -981,27 +1115,16 @@ def flag(name: str, *, default: bool | None) -> Rule:
         else:
             raise errors.MUST_BE_BOOLEAN.error(field=prefix + name, attribute=attribute)
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        kind = type(value)
-        if kind is bool:
-            out[name] = value
-        elif (kind is int or kind is str) and value in (0, 1, "0", "1"):
-            out[name] = value in (1, "1")
-        else:
-            return False
-        return True
-
     return Rule(
         name=name,
         kind="boolean",
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is bool:",
-                "    out[{e}n] = {x}",
+                "    {out[n]} = {x}",
                 "elif (type({x}) is int or type({x}) is str) and {x} in {e}accepts:",
-                "    out[{e}n] = {x} in {e}true",
+                "    {out[n]} = {x} in {e}true",
                 "else:",
                 "    return BAIL",
             ),
@@ -1033,19 +1156,12 @@ def strict_boolean(name: str, *, default: bool | None) -> Rule:
             raise errors.MUST_BE_BOOLEAN.error(field=prefix + name, attribute=attribute)
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not bool:
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         name=name,
         kind="boolean",
         fast=_key(
             name,
-            fast,
-            ("if type({x}) is not bool:", "    return BAIL", "out[{e}n] = {x}"),
+            ("if type({x}) is not bool:", "    return BAIL", "{out[n]} = {x}"),
         ),
         default_value=NO_DEFAULT if default is None else default,
         nullable=False,
@@ -1073,22 +1189,15 @@ def selection(name: str, choices: Mapping[str, object], *, default: object = Non
             raise errors.INVALID_SELECTION.error(field=prefix + name, attribute=attribute)
         out[name] = choices[value]
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not str or value not in choices:
-            return False
-        out[name] = choices[value]
-        return True
-
     return Rule(
         name=name,
         kind="selection",
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is not str or {x} not in {e}choices:",
                 "    return BAIL",
-                "out[{e}n] = {e}choices[{x}]",
+                "{out[n]} = {e}choices[{x}]",
             ),
             choices=choices,
         ),
@@ -1114,31 +1223,22 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
         out[name] = code
         ctx.currency = code
 
-    def fast(body: Mapping[str, Any], out: dict[str, Any], ctx: Context) -> bool:
-        value = body.get(name, default)
-        found = amounts.CURRENCIES.get(value) if type(value) is str else None
-        if found is None:
-            return False
-        out[name] = ctx.currency = found.code
-        return True
-
     return Rule(
         fast=(
             _guard(
                 "pre",
-                fast,
                 (
-                    "{e}v = body.get({e}n, {e}default)",
+                    "{e}v = {get[n]} if {has[n]} else {e}default",
                     "{e}c = {e}known.get({e}v) if type({e}v) is str else None",
                     "if {e}c is None:",
                     "    return BAIL",
-                    "out[{e}n] = ctx.currency = {e}c.code",
+                    "{out[n]} = ctx.currency = {e}c.code",
                 ),
                 n=name,
                 default=default,
                 known=amounts.CURRENCIES,
             ),
-            *_key(name, _ok, ()),
+            *_key(name, ()),
         ),
         name=name,
         key=None,
@@ -1156,7 +1256,7 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
     )
 
 
-def text(  # noqa: C901 - the row's check and its fast form side by side
+def text(
     name: str,
     *,
     max_length: int,
@@ -1197,19 +1297,6 @@ def text(  # noqa: C901 - the row's check and its fast form side by side
             _too_short_or_not_printable(value, prefix + name, attribute, min_length)
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if value is None:
-            if not nullable:
-                return False
-        elif (
-            type(value) is not str
-            or not min_length <= len(value) <= max_length
-            or (printable_ascii and not (value.isascii() and value.isprintable()))
-        ):
-            return False
-        out[name] = value
-        return True
-
     found = [
         _error(errors.MUST_BE, name, attribute=attribute, expected="a string"),
         _error(errors.MAX_LENGTH, name, attribute=attribute, maximum=max_length),
@@ -1228,7 +1315,6 @@ def text(  # noqa: C901 - the row's check and its fast form side by side
         if default is not None
         else _key(
             name,
-            fast,
             _bounded(
                 "type({x}) is str and {e}lo <= len({x}) <= {e}hi"
                 + (" and {x}.isascii() and {x}.isprintable()" if printable_ascii else ""),
@@ -1252,7 +1338,7 @@ def _bounded(condition: str, *, nullable: bool) -> tuple[str, ...]:
     """The source of a row that keeps ``{x}`` when ``condition`` (or, nullable, null) holds."""
     if nullable:
         condition = "{x} is None or (" + condition + ")"
-    return ("if not (" + condition + "):", "    return BAIL", "out[{e}n] = {x}")
+    return ("if not (" + condition + "):", "    return BAIL", "{out[n]} = {x}")
 
 
 def _too_short_or_not_printable(value: str, field: str, attribute: str, minimum: int) -> None:
@@ -1261,7 +1347,7 @@ def _too_short_or_not_printable(value: str, field: str, attribute: str, minimum:
     raise errors.MUST_BE.error(field=field, attribute=attribute, expected=_PRINTABLE)
 
 
-def integer(  # noqa: C901 - the row's check and its fast form side by side
+def integer(
     name: str,
     *,
     minimum: int = 0,
@@ -1306,31 +1392,8 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
         ):
             raise errors.EXPIRE_BY_TOO_SOON.error(field=prefix + name)
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if value is None:
-            if not nullable:
-                return False
-        elif (
-            type(value) is not int
-            or not minimum <= value <= maximum
-            or (
-                at_least_after_at is not None
-                and ctx.at is not None
-                and value < ctx.at + at_least_after_at
-            )
-        ):
-            return False
-        out[name] = value
-        return True
-
-    def absent(body: Mapping[str, Any], out: dict[str, Any], ctx: Context) -> bool:
-        if name not in body:
-            out[name] = ctx.at
-        return True
-
     number = _key(
         name,
-        fast,
         _bounded(
             "type({x}) is int and {e}lo <= {x} <= {e}hi"
             + (
@@ -1360,8 +1423,7 @@ def integer(  # noqa: C901 - the row's check and its fast form side by side
             (
                 _guard(
                     "pre",
-                    absent,
-                    ("if {e}n not in body:", "    out[{e}n] = ctx.at"),
+                    ("if not {has[n]}:", "    {out[n]} = ctx.at"),
                     n=name,
                 ),
                 *number,
@@ -1397,23 +1459,11 @@ def line_amount(name: str = "amount") -> Rule:
             limits.check_line_amount(amount, found, prefix + name)
         out[name] = amount
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if value is not None:
-            if type(value) is not int or not 0 <= value <= limits.MAX_AMOUNT:
-                return False
-            if ctx.currency is not None:
-                found = amounts.CURRENCIES.get(ctx.currency)
-                if found is None or value < found.minimum_amount:
-                    return False
-        out[name] = value
-        return True
-
     return Rule(
         name=name,
         kind="amount",
         fast=_key(
             name,
-            fast,
             (
                 "if {x} is not None:",
                 "    if type({x}) is not int or not 0 <= {x} <= {e}hi:",
@@ -1422,7 +1472,7 @@ def line_amount(name: str = "amount") -> Rule:
                 "        {e}c = {e}known.get(ctx.currency)",
                 "        if {e}c is None or {x} < {e}c.minimum_amount:",
                 "            return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
             hi=limits.MAX_AMOUNT,
             known=amounts.CURRENCIES,
@@ -1455,25 +1505,16 @@ def same_currency(name: str = "currency") -> Rule:
         if value is not None and type(value) is not str:
             raise errors.CURRENCY_MISMATCH.error(field=prefix + name)
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if value is not None and (
-            type(value) is not str or (ctx.currency is not None and value != ctx.currency)
-        ):
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         fast=_key(
             name,
-            fast,
             (
                 (
                     "if {x} is not None and (type({x}) is not str"
                     " or (ctx.currency is not None and {x} != ctx.currency)):"
                 ),
                 "    return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
         ),
         name=name,
@@ -1499,28 +1540,18 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
         checked = limits.check_notes(body[name], prefix + name)
         out[name] = Notes(checked)  # type: ignore[arg-type]
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not dict:
-            return False
-        checked = _fast_notes(value)
-        if checked is None:
-            return False
-        out[name] = Notes._trusted(checked)  # noqa: SLF001 - checked just above
-        return True
-
     return Rule(
         name=name,
         kind="notes",
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is not dict:",
                 "    return BAIL",
                 "{e}c = {e}check({x})",
                 "if {e}c is None:",
                 "    return BAIL",
-                "out[{e}n] = {e}trusted({e}c)",
+                "{out[n]} = {e}trusted({e}c)",
             ),
             check=_fast_notes,
             trusted=Notes._trusted,  # noqa: SLF001 - what _fast_notes checked
@@ -1580,24 +1611,17 @@ def reference(
             raise missing.error(field=missing_field if absolute else prefix + missing_field)
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not str and not (value is None and nullable):
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         name=name,
         kind="reference",
         fast=_key(
             name,
-            fast,
             (
                 ("if {x} is not None and type({x}) is not str:",)
                 if nullable
                 else ("if type({x}) is not str:",)
             )
-            + ("    return BAIL", "out[{e}n] = {x}"),
+            + ("    return BAIL", "{out[n]} = {x}"),
         ),
         nullable=nullable,
         errors=(_error(missing, missing_field),),
@@ -1621,22 +1645,15 @@ def string_value(name: str) -> Rule:
             )
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if value is not None and type(value) is not str:
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         name=name,
         kind="string",
         fast=_key(
             name,
-            fast,
             (
                 "if {x} is not None and type({x}) is not str:",
                 "    return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
         ),
         errors=(_error(errors.MUST_BE, name, attribute=attribute, expected="a string"),),
@@ -1645,7 +1662,7 @@ def string_value(name: str) -> Rule:
     )
 
 
-def nested(  # noqa: C901 - the row's check and its fast form side by side
+def nested(
     name: str,
     table: Callable[[], Table],
     *,
@@ -1678,32 +1695,14 @@ def nested(  # noqa: C901 - the row's check and its fast form side by side
             return
         out[name] = run(table(), value, prefix + name + ".", ctx)
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if value is None:
-            if not nullable:
-                return False
-            out[name] = None
-            return True
-        if type(value) is not dict:
-            return False
-        if empty_is_absent and not value:
-            return True
-        inner = table().fast_run
-        result = BAIL if inner is None else inner(value, ctx)
-        if result is BAIL:
-            return False
-        out[name] = result
-        return True
-
     return Rule(
         name=name,
         kind="object",
         fast=_key(
             name,
-            fast,
             (
                 "if {x} is None:",
-                "    out[{e}n] = None" if nullable else "    return BAIL",
+                "    {out[n]} = None" if nullable else "    return BAIL",
                 "elif type({x}) is not dict:",
                 "    return BAIL",
                 *(("elif not {x}:", "    pass") if empty_is_absent else ()),
@@ -1714,7 +1713,7 @@ def nested(  # noqa: C901 - the row's check and its fast form side by side
                 "    {e}r = {e}f({x}, ctx)",
                 "    if {e}r is BAIL:",
                 "        return BAIL",
-                "    out[{e}n] = {e}r",
+                "    {out[n]} = {e}r",
             ),
             table=table,
         ),
@@ -1726,7 +1725,7 @@ def nested(  # noqa: C901 - the row's check and its fast form side by side
     )
 
 
-def array(  # noqa: C901 - the row's check and its fast form side by side
+def array(
     name: str,
     element: Callable[[Mapping[str, Any]], Table],
     *,
@@ -1770,21 +1769,6 @@ def array(  # noqa: C901 - the row's check and its fast form side by side
             typed.append(run(element(item), item, where + ".", ctx))
         out[name] = tuple(typed)
 
-    def fast(value: object, out: dict[str, Any], ctx: Context) -> bool:
-        if type(value) is not list or len(value) > maximum or (min_one and not value):
-            return False
-        typed = []
-        for item in value:
-            if type(item) is not dict:
-                return False
-            inner = element(item).fast_run
-            result = BAIL if inner is None else inner(item, ctx)
-            if result is BAIL:
-                return False
-            typed.append(result)
-        out[name] = tuple(typed)
-        return True
-
     found = [
         _error(errors.MUST_BE, name, attribute=label, expected="an array"),
         _error(too_many, name, attribute=label, maximum=maximum, limit=maximum),
@@ -1799,7 +1783,6 @@ def array(  # noqa: C901 - the row's check and its fast form side by side
         kind="array",
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is not list or len({x}) > {e}most"
                 + (" or not {x}" if min_one else "")
@@ -1816,7 +1799,7 @@ def array(  # noqa: C901 - the row's check and its fast form side by side
                 "    if {e}r is BAIL:",
                 "        return BAIL",
                 "    {e}t.append({e}r)",
-                "out[{e}n] = tuple({e}t)",
+                "{out[n]} = tuple({e}t)",
             ),
             most=maximum,
             element=element,
@@ -1845,20 +1828,13 @@ def enum_value(name: str, choices: tuple[str, ...], *, default: str) -> Rule:
             raise errors.INVALID_SELECTION.error(field=prefix + name, attribute=attribute)
         out[name] = value
 
-    def fast(value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if type(value) is not str or value not in choices:
-            return False
-        out[name] = value
-        return True
-
     return Rule(
         fast=_key(
             name,
-            fast,
             (
                 "if type({x}) is not str or {x} not in {e}choices:",
                 "    return BAIL",
-                "out[{e}n] = {x}",
+                "{out[n]} = {x}",
             ),
             choices=choices,
         ),
@@ -1970,7 +1946,7 @@ def ignored(name: str, note: str) -> Rule:
     def check(_body: Mapping[str, Any], _out: dict[str, Any], _prefix: str, _ctx: Context) -> None:
         return
 
-    return Rule(name=name, kind="ignored", note=note, check=check, fast=_key(name, _ok, ()))
+    return Rule(name=name, kind="ignored", note=note, check=check, fast=_key(name, ()))
 
 
 def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule:
@@ -1984,10 +1960,5 @@ def transform(name: str, kind: str, fn: Callable[[Any], Any], note: str) -> Rule
         if out.get(name) is not None:
             out[name] = fn(out[name])
 
-    def fast(_value: object, out: dict[str, Any], _ctx: Context) -> bool:
-        if out.get(name) is not None:
-            out[name] = fn(out[name])
-        return True
-
-    source = ("if out.get({e}n) is not None:", "    out[{e}n] = {e}fn(out[{e}n])")
-    return Rule(name=name, kind=kind, note=note, check=check, fast=_key(name, fast, source, fn=fn))
+    source = ("if {typed[n]} is not None:", "    {out[n]} = {e}fn({typed[n]})")
+    return Rule(name=name, kind=kind, note=note, check=check, fast=_key(name, source, fn=fn))
