@@ -420,19 +420,31 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
 def slot_constructor(cls: type[T], *, check: bool = False) -> Callable[..., T]:
     """A constructor of the slotted attrs class ``cls`` taking every field positionally.
 
-    Generated once: it stores each argument through the field's slot
-    descriptor (no keyword matching, no ``object.__setattr__`` call per
-    field, no defaults: callers pass the fields in ``attrs.fields`` order). A
-    class with a converter is refused. With ``check``, the instance's own
+    Generated once from ``construction_source`` (plain stores into a twin where
+    the class allows it, else its slot descriptors; no keyword matching, no
+    defaults: callers pass the fields in ``attrs.fields`` order). A class with
+    a converter is refused. With ``check``, the instance's own
     ``__attrs_post_init__`` then runs, which for a ``checked_once`` class holds
-    every check the public constructor makes (a class with a validator left on a
-    field is refused): for building entities fast without trusting the values.
-    Without it nothing is checked: for values the library computed itself
-    (``amounts.LineTotals``).
+    every check the public constructor makes (a class with a validator left on
+    a field is refused): for building entities fast without trusting the
+    values. Without it nothing is checked: for values the library computed
+    itself (``amounts.LineTotals``).
     """
+    names = _plain_fields(cls, check=check)
+    body, namespace = construction_source(cls, {name: (name, False) for name in names})
+    if check:
+        body.append("    made.__attrs_post_init__()")
+    source = "\n".join([f"def construct({', '.join(names)}):", *body, "    return made"])
+    exec(source, namespace)  # noqa: S102 - source built from the class's own fields
+    construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]
+    return construct
+
+
+def _plain_fields(cls: type, *, check: bool) -> list[str]:
+    """``cls``'s field names, if its fields can be stored as given (``slot_constructor``)."""
     import attrs  # noqa: PLC0415 - the runtime import, kept out of the module's import cost
 
-    fields = attrs.fields(cls)  # type: ignore[arg-type]
+    fields = attrs.fields(cls)
     if any(field.converter is not None for field in fields):
         raise TypeError(f"{cls.__name__} converts a field: use its own constructor")
     if check and (
@@ -441,28 +453,20 @@ def slot_constructor(cls: type[T], *, check: bool = False) -> Callable[..., T]:
     ):
         raise TypeError(f"{cls.__name__} is not checked_once: use its own constructor")
     names = [field.name for field in fields]
-    namespace: dict[str, object] = {"new": object.__new__, "cls": cls}
-    body = [f"def construct({', '.join(names)}):", "    made = new(cls)"]
-    for index, name in enumerate(names):
-        slot = _slot(cls, name)
-        if slot is None:
+    for name in names:
+        if _slot(cls, name) is None:
             raise TypeError(f"{cls.__name__}.{name} is not a slot: use its own constructor")
-        namespace[f"set{index}"] = slot.__set__
-        body.append(f"    set{index}(made, {name})")
-    if check:
-        body.append("    made.__attrs_post_init__()")
-    body.append("    return made")
-    exec("\n".join(body), namespace)  # noqa: S102 - source built from the class's own fields
-    construct: Callable[..., T] = namespace["construct"]  # type: ignore[assignment]
-    return construct
+    return names
 
 
 def evolve(instance: T, **changes: object) -> T:
-    """``attrs.evolve``: a copy of ``instance`` with ``changes``, through its class's constructor.
+    """``attrs.evolve``: a copy of ``instance`` with ``changes``, with its class's checks.
 
-    The same checks run (the class's own ``__init__``); what is saved is
-    attrs' per-call work of looking the fields up and reading each through
-    ``getattr``: a function generated once per class reads them directly.
+    The same checks run (the class's own ``__init__``, or for a
+    ``checked_once`` class its stores and then its ``__attrs_post_init__``, as
+    ``slot_constructor(check=True)``); what is saved is attrs' per-call work of
+    looking the fields up and reading each through ``getattr``, and keyword
+    matching: a function generated once per class reads them directly.
     """
     cls = type(instance)
     try:
@@ -485,9 +489,22 @@ def _evolver(cls: type) -> Callable[..., Any]:
         return attrs.evolve  # a field attrs renames or leaves out: attrs' own rules
     names = [field.name for field in fields]
     keyword = ", ".join(f"{name}=KEEP" for name in names)
-    passed = ", ".join(f"{name}=instance.{name} if {name} is KEEP else {name}" for name in names)
-    namespace: dict[str, object] = {"cls": cls, "KEEP": _KEEP}
-    source = f"def evolve(instance, /, *, {keyword}):\n    return cls({passed})"
+    try:  # a checked_once class: its stores, then its own checks, as slot_constructor
+        _plain_fields(cls, check=True)
+    except TypeError:  # the class's own constructor (converters, validators on fields)
+        passed = ", ".join(
+            f"{name}=instance.{name} if {name} is KEEP else {name}" for name in names
+        )
+        body = [f"    return cls({passed})"]
+        namespace: dict[str, object] = {"cls": cls}
+    else:
+        given = {
+            name: (f"(instance.{name} if {name} is KEEP else {name})", False) for name in names
+        }
+        body, namespace = construction_source(cls, given)
+        body += ["    made.__attrs_post_init__()", "    return made"]
+    namespace["KEEP"] = _KEEP
+    source = "\n".join([f"def evolve(instance, /, *, {keyword}):", *body])
     exec(source, namespace)  # noqa: S102 - source built from the class's own fields
     made: Callable[..., Any] = namespace["evolve"]  # type: ignore[assignment]
     return made
