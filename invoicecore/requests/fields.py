@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -285,7 +286,6 @@ class Table:
 
     steps: tuple[tuple[str | None, Check], ...] = attrs.field(init=False, eq=False, repr=False)
     defaults: Mapping[str, object] = attrs.field(init=False, eq=False, repr=False)
-    fast_run: Callable[[Any, Context], Any] | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Compiled once: the checks in order, each with the key that runs it, and
@@ -304,7 +304,15 @@ class Table:
                 if rule.default_value is not NO_DEFAULT
             },
         )
-        object.__setattr__(self, "fast_run", _compile_fast(self))
+
+    @cached_property
+    def fast_run(self) -> Callable[[Any, Context], Any] | None:
+        """The generated fast path (``None``: the rows only), made on the table's first run.
+
+        Made on first use, not with the table: a program that runs a few
+        endpoints (a replay, a service) does not start by compiling them all.
+        """
+        return _compile_fast(self)
 
     def __iter__(self) -> Any:  # noqa: ANN401 - an iterator of Rule
         return iter(self.rules)
