@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import json
 import resource
 import subprocess
@@ -171,7 +172,20 @@ def wire_costs(number: int) -> list[Row]:
         "partial_payment": True,
     }
     text = json.dumps(payload)
+    # Five equal invoices with their own line items, in turn: render_invoice remembers
+    # its last four, so each of these is rendered from scratch.
+    copies = itertools.cycle(
+        [
+            attrs.evolve(
+                invoice, line_items=tuple(attrs.evolve(line) for line in invoice.line_items)
+            )
+            for _ in range(5)
+        ]
+    )
     render, dumps = paired(
+        lambda: json.dumps(wire.render_invoice(next(copies))), lambda: json.dumps(document), number
+    )
+    again, floor = paired(
         lambda: json.dumps(wire.render_invoice(invoice)), lambda: json.dumps(document), number
     )
     parse, loads = paired(
@@ -185,6 +199,14 @@ def wire_costs(number: int) -> list[Row]:
             dumps,
             "<= 3x",
             _verdict(render / dumps <= 3),
+        ),
+        (
+            "render the same entity again (remembered) to JSON text",
+            again,
+            "json.dumps of it",
+            floor,
+            "<= 3x",
+            _verdict(again / floor <= 3),
         ),
         (
             "parse a create payload",
