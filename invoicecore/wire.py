@@ -229,7 +229,11 @@ def render_invoice(invoice: Invoice) -> dict[str, Any]:
 
 
 _RECENT: Final[list[tuple[Invoice | None, dict[str, Any]]]] = [(None, {})] * 4
-"""The last invoices rendered and their entities, never handed out (``_fresh`` copies)."""
+"""The last invoices rendered and their entities, never handed out (``_fresh`` copies).
+
+The module's only state, a cache that changes no result. Threads may share it:
+a slot is replaced by one whole ``(invoice, entity)`` tuple, so a reader sees
+an invoice with its own entity or misses."""
 _SLOT: Final = itertools.cycle(range(len(_RECENT)))
 """Where the next rendered invoice is remembered: the oldest slot."""
 

@@ -24,6 +24,17 @@ LIFECYCLE = EXAMPLES / "lifecycle.jsonl"
 EXPECTED = EXAMPLES / "lifecycle.expected.jsonl"
 REPLAY = [sys.executable, "-m", "invoicecore", "replay"]
 BASH = shutil.which("bash") or "bash"
+DEFAULT_SIGINT = [
+    sys.executable,
+    "-c",
+    (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+        " os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+    ),
+]
+"""Runs Python with its arguments, SIGINT at its default: a job a non-interactive shell
+started in the background (a CI runner's, say) has SIGINT ignored, its children inherit
+that, and Python then installs no Ctrl-C handler, as from a terminal it would."""
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals and signals")
@@ -267,7 +278,7 @@ def test_a_closed_standard_input_is_one_line_and_exit_2() -> None:
 @posix_only
 def test_ctrl_c_while_waiting_for_input_is_one_line_and_exit_130() -> None:
     process = subprocess.Popen(
-        [*REPLAY, "-"],
+        [*DEFAULT_SIGINT, "-m", "invoicecore", "replay", "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
