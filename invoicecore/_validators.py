@@ -428,8 +428,19 @@ def slot_constructor(cls: type[T], *, check: bool = False) -> Callable[..., T]:
     every check the public constructor makes (a class with a validator left on
     a field is refused): for building entities fast without trusting the
     values. Without it nothing is checked: for values the library computed
-    itself (``amounts.LineTotals``).
+    itself (``amounts.LineTotals``). Made once per class and ``check``: the
+    modules that build the same class share one function.
     """
+    made = _SLOT_CONSTRUCTORS.get((cls, check))
+    if made is None:
+        made = _SLOT_CONSTRUCTORS[cls, check] = _slot_constructor(cls, check=check)
+    return made
+
+
+_SLOT_CONSTRUCTORS: Final[dict[tuple[type, bool], Callable[..., Any]]] = {}
+
+
+def _slot_constructor(cls: type[T], *, check: bool) -> Callable[..., T]:
     names = _plain_fields(cls, check=check)
     body, namespace = construction_source(cls, {name: (name, False) for name in names})
     if check:

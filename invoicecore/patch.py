@@ -96,13 +96,12 @@ def build_line_item(
     """A new line item from a parsed element: its ``item_id`` template fills what it left out."""
     _check_element(element, field)
     template = _template(element.item_id, items, field)
-    if template is None:
-        return _line_item(
-            _merged(element, _NEW), id=id, item_id=None, currency=currency, field=field
-        )
-    base = _merged(template, _NEW)
+    base: Sequence[object] = _NEW
+    item_id = None
+    if template is not None:
+        base, item_id = _merged(template, base), template.id
     return _line_item(
-        _merged(element, base), id=id, item_id=template.id, currency=currency, field=field
+        _merged(element, base), id=id, item_id=item_id, currency=currency, field=field
     )
 
 

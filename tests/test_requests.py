@@ -609,16 +609,7 @@ def test_every_tables_fast_path_gives_what_its_rows_give(
 
 def _rebuilt(table: fields.Table) -> fields.Table:
     """The table anew (a fast path that has compiled no shape yet)."""
-    return fields.Table(
-        name=table.name,
-        title=table.title,
-        path=table.path,
-        rules=table.rules,
-        note=table.note,
-        aliases=dict(table.aliases),
-        build=table.build,
-        prepare=table.prepare,
-    )
+    return attrs.evolve(table)
 
 
 _FULL_NAMES = ("line_item", "create")
