@@ -362,14 +362,15 @@ def _fallback(
 def _twin(cls: type, names: list[str]) -> type | None:
     """A class filled by plain attribute stores whose instance may then be given ``cls``.
 
-    A plain class with ``cls``'s slots; for a class with a ``__weakref__``
-    slot (whose layout CPython will not swap with another's), an empty-slotted
-    subclass with ``object``'s own ``__init__``, ``__setattr__`` and
-    ``__delattr__``, which CPython does swap. ``None`` when neither applies.
+    A plain class with ``cls``'s slots (``cls`` a direct subclass of
+    ``object``); for a class with a ``__weakref__`` slot (whose layout CPython
+    will not swap with another's), an empty-slotted subclass with ``object``'s
+    own ``__init__``, ``__setattr__`` and ``__delattr__``, which CPython does
+    swap, whatever slots ``cls``'s bases add. ``None`` when neither applies.
     """
     slots = vars(cls).get("__slots__")
     if (
-        cls.__bases__ != (object,)
+        (cls.__bases__ != (object,) and "__weakref__" not in (slots or ()))
         or type(slots) is not tuple
         or sorted(name for name in slots if name != "__weakref__") != sorted(names)
         or not all(name.isidentifier() for name in names)

@@ -200,7 +200,7 @@ class Book:
         while True:
             try:
                 with self._store.transaction() as tx:
-                    response = self._stamped(tx, self._handle(tx, call))
+                    response = self._handle(tx, call)
                     if self._outbox is not None and response.events:
                         self._outbox(tx, response.events)
                     return response
@@ -209,14 +209,23 @@ class Book:
                 if attempt > self._retries:
                     raise
 
-    def _stamped(self, tx: Transaction, response: Response) -> Response:
-        """The response with each event's id from the id source (kept in the store)."""
-        if not response.events:
-            return response
-        context = _Call(tx, self._ids)
-        stamped = with_ids(response.events, context.ids)
+    def _stamped(
+        self, tx: Transaction, response: Response, context: _Call | None = None
+    ) -> Response:
+        """The response with each event's id from the id source, its counters kept in the store.
+
+        ``context``: the succeeded handler's, whose id source goes on from the
+        ids it gave (one load and one save of the counters per call); a refused
+        call's events take a fresh one, as the handler's ids were rolled back.
+        """
+        if context is None:
+            if not response.events:
+                return response
+            context = _Call(tx, self._ids)
+        if response.events:
+            response = v.evolve(response, events=with_ids(response.events, context.ids))
         context.keep_ids()
-        return v.evolve(response, events=stamped)
+        return response
 
     def _handle(self, tx: Transaction, call: Call) -> Response:
         clock = tx.clock()
@@ -235,16 +244,20 @@ class Book:
                 try:
                     with tx.savepoint():
                         response = handler(context, call, *match.groups())
-                        context.keep_ids()
                 except errors.InvoiceError as error:
                     if errors.http_status(error) >= _SERVER_ERROR:
                         # The store's, the embedder's or a stored row's trouble, not the
                         # client's: never rendered as a 400 (decisions, second set).
                         raise
-                    return Response(status=400, body=wire.render_error(error), events=expired)
-                return v.evolve(response, events=expired + response.events) if expired else response
+                    refused = Response(status=400, body=wire.render_error(error), events=expired)
+                    return self._stamped(tx, refused)
+                if expired:
+                    response = v.evolve(response, events=expired + response.events)
+                return self._stamped(tx, response, context)
         not_found = errors.URL_NOT_FOUND.error()
-        return Response(status=404, body=wire.render_error(not_found), events=expired)
+        return self._stamped(
+            tx, Response(status=404, body=wire.render_error(not_found), events=expired)
+        )
 
     def get(self, invoice_id: object) -> Invoice:
         """The invoice with this id, or ``The id provided does not exist``."""

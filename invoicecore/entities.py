@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -46,7 +45,26 @@ INVOICE_TYPE: Final = "invoice"
 LINE_ITEM_TYPE: Final = "invoice"
 
 _fill: Final = object.__setattr__
-"""Fills a frozen instance's cached-property slot while its constructor runs."""
+"""Fills a frozen instance's ``_totals`` slot while its constructor runs."""
+
+
+class _LineFigures:
+    """The slot a line item keeps its figures in, beside its attrs fields.
+
+    Not a ``cached_property``: on a slotted class attrs implements one with a
+    class ``__getattr__``, which makes every attribute read of the class take
+    CPython's slow path (about 4x a plain slot read).
+    """
+
+    __slots__ = ("_totals",)
+    _totals: amounts.LineTotals
+
+
+class _InvoiceFigures:
+    """The slot an invoice keeps its figures in, beside its attrs fields (see ``_LineFigures``)."""
+
+    __slots__ = ("_totals",)
+    _totals: amounts.InvoiceTotals
 
 
 class Status(StrEnum):
@@ -323,7 +341,7 @@ _CHECK_ITEM: Final = v.field_check(Item)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.checked_once)
-class LineItem:
+class LineItem(_LineFigures):
     """One line of an invoice: what the merchant typed; the figures are derived.
 
     ``amount`` is the unit price in minor units (Razorpay's ``unit_amount`` is
@@ -377,16 +395,21 @@ class LineItem:
             if amounts.round_half_away_from_zero(exact) <= 0:
                 raise errors.TAXES_EXCEED_GROSS.error(field="taxes")
         # The figures are needed by every invoice that holds the line: computed
-        # now, into the cached property's slot (a lazy first read costs more).
+        # now, into their slot (a lazy first read costs more).
         totals = _unchecked_line_totals(self)
         if self.taxes and max(totals.tax_amount, totals.net_amount) > v.MAX_AMOUNT:
             raise errors.AMOUNT_EXCEEDS_MAXIMUM.error(field="amount")
-        _fill(self, "totals", totals)
+        _fill(self, "_totals", totals)
 
-    @cached_property
+    @property
     def totals(self) -> amounts.LineTotals:
         """Gross, tax, taxable and net amounts, computed once per value."""
-        return _unchecked_line_totals(self)
+        try:
+            return self._totals
+        except AttributeError:  # made past the checks (a trusted constructor, a copy)
+            totals = _unchecked_line_totals(self)
+            _fill(self, "_totals", totals)
+            return totals
 
     @property
     def unit_amount(self) -> int:
@@ -482,7 +505,7 @@ _CHECK_DETAILS: Final = v.field_check(Details)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.checked_once)
-class Invoice:
+class Invoice(_InvoiceFigures):
     """A Razorpay invoice (``type=invoice``).
 
     Amounts are never stored: ``totals`` derives them from the line items, and
@@ -528,7 +551,7 @@ class Invoice:
                 field="line_items", problem="a line item id appears twice"
             )
         totals = _unchecked_invoice_totals(figures)
-        _fill(self, "totals", totals)
+        _fill(self, "_totals", totals)
         if lines and (
             max(totals.gross_amount or 0, totals.amount or 0, totals.tax_amount or 0) > v.MAX_AMOUNT
         ):
@@ -560,10 +583,15 @@ class Invoice:
         )
 
     # -- derived figures ---------------------------------------------------
-    @cached_property
+    @property
     def totals(self) -> amounts.InvoiceTotals:
         """The invoice's amounts, computed once per value from its line items."""
-        return _unchecked_invoice_totals([line.totals for line in self.line_items])
+        try:
+            return self._totals
+        except AttributeError:  # made past the checks (a trusted constructor, a copy)
+            totals = _unchecked_invoice_totals([line.totals for line in self.line_items])
+            _fill(self, "_totals", totals)
+            return totals
 
     @property
     def amount(self) -> int | None:

@@ -106,7 +106,7 @@ def test_each_broken_invariant_is_named(make: object, problem: str) -> None:
 
 def test_a_totals_cache_that_disagrees_with_the_lines_is_caught() -> None:
     invoice = issued()
-    object.__setattr__(invoice, "totals", attrs.evolve(invoice.totals, amount=1))
+    object.__setattr__(invoice, "_totals", attrs.evolve(invoice.totals, amount=1))
 
     with pytest.raises(InvariantViolation) as raised:
         check_invariants(invoice)
