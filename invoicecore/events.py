@@ -281,9 +281,7 @@ def changed_values(before: Invoice, after: Invoice) -> dict[str, Any]:
     """The entity keys whose rendered value differs, with ``after``'s values, in entity order."""
     from invoicecore import wire  # noqa: PLC0415 - wire imports the transitions that import us
 
-    old = wire.render_invoice(before)
-    new = wire.render_invoice(after)
-    return {key: value for key, value in new.items() if old[key] != value}
+    return wire.changed_entity_values(before, after)
 
 
 def _plain(value: object) -> object:

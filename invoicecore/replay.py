@@ -49,6 +49,15 @@ class Replayer:
 
     def _call(self, line: object) -> Call | None:
         data = _decode(line)
+        if type(data) is dict and _KEY_SET.issuperset(data) and data.keys() >= _REQUIRED_KEYS:
+            # A well-formed line (what JSON gives): the checks below would all pass.
+            return Call(
+                at=data["at"],
+                method=data["method"],
+                path=data["path"],
+                body=data.get("body"),
+                query=data.get("query"),
+            )
         if isinstance(data, Mapping) and len(data) == 1 and data.get("reset") is True:
             return None
         if not isinstance(data, Mapping):
@@ -66,6 +75,10 @@ class Replayer:
             body=data.get("body"),
             query=data.get("query"),
         )
+
+
+_KEY_SET: Final = frozenset(LINE_KEYS)
+_REQUIRED_KEYS: Final = frozenset(("at", "method", "path"))
 
 
 def replay(lines: Iterable[str | bytes], *, book: Book | None = None) -> Iterator[str]:

@@ -43,6 +43,7 @@ __all__ = [
     "LINE_ITEM_ENTITY_KEYS",
     "SERVER_ERROR_DESCRIPTION",
     "TAX_ENTITY_KEYS",
+    "changed_entity_values",
     "load_customer",
     "load_invoice",
     "load_item",
@@ -217,15 +218,41 @@ def render_invoice(invoice: Invoice) -> dict[str, Any]:
     their rendering.
     """
     v.check_type(invoice, Invoice, "invoice", "an Invoice")
+    return _fresh(_remembered(invoice))
+
+
+def changed_entity_values(before: Invoice, after: Invoice) -> dict[str, Any]:
+    """The keys of ``after``'s entity whose value differs from ``before``'s, in entity order.
+
+    The values are ``after``'s, new values the caller may change (what
+    ``InvoiceUpdated.changes`` holds); the two entities are compared as
+    remembered, not copied.
+    """
+    v.check_type(before, Invoice, "before", "an Invoice")
+    v.check_type(after, Invoice, "after", "an Invoice")
+    old = _remembered(before)
+    new = _remembered(after)
+    changed = {key: value for key, value in new.items() if old[key] != value}
+    if "customer_details" in changed:
+        changed["customer_details"] = _fresh_customer(changed["customer_details"])
+    if "line_items" in changed:
+        changed["line_items"] = _fresh_lines(changed["line_items"])
+    if "notes" in changed:
+        changed["notes"] = changed["notes"].copy()
+    return changed
+
+
+def _remembered(invoice: Invoice) -> dict[str, Any]:
+    """The invoice's entity, remembered or rendered now (and remembered): never handed out."""
     lines: list[dict[str, Any]] | None = None
     for remembered, entity in _RECENT:
         if remembered is invoice:
-            return _fresh(entity)
+            return entity
         if remembered is not None and remembered.line_items is invoice.line_items:
             lines = entity["line_items"]
     entity = _render_invoice(invoice, lines)
     _RECENT[next(_SLOT)] = (invoice, entity)
-    return _fresh(entity)
+    return entity
 
 
 _RECENT: Final[list[tuple[Invoice | None, dict[str, Any]]]] = [(None, {})] * 4
@@ -246,15 +273,22 @@ def _fresh(entity: dict[str, Any]) -> dict[str, Any]:
     test holds it to "equal, and nothing shared" for every drawn invoice.
     """
     copy = entity.copy()
-    customer = copy["customer_details"] = entity["customer_details"].copy()
-    for key in ("billing_address", "shipping_address"):
-        if customer[key] is not None:
-            customer[key] = customer[key].copy()
-    copy["line_items"] = [
-        {**line, "taxes": [tax.copy() for tax in line["taxes"]]} for line in entity["line_items"]
-    ]
+    copy["customer_details"] = _fresh_customer(entity["customer_details"])
+    copy["line_items"] = _fresh_lines(entity["line_items"])
     copy["notes"] = entity["notes"].copy()
     return copy
+
+
+def _fresh_customer(details: dict[str, Any]) -> dict[str, Any]:
+    copy = details.copy()
+    for key in ("billing_address", "shipping_address"):
+        if copy[key] is not None:
+            copy[key] = copy[key].copy()
+    return copy
+
+
+def _fresh_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**line, "taxes": [tax.copy() for tax in line["taxes"]]} for line in lines]
 
 
 def _render_invoice(invoice: Invoice, lines: list[dict[str, Any]] | None) -> dict[str, Any]:

@@ -41,6 +41,22 @@ def test_entities_are_frozen_slotted_and_keyword_only(cls: type) -> None:
     assert all(field.kw_only for field in fields)
     assert cls.__attrs_attrs__ is fields  # type: ignore[attr-defined]
     assert getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
+    # No class __getattr__ (what attrs gives a slotted class for a cached_property):
+    # with one, every attribute read of the class takes CPython's slow path.
+    assert not any("__getattr__" in vars(klass) for klass in cls.__mro__)
+
+
+@given(invoices())
+def test_totals_are_the_same_whether_kept_or_computed_again(invoice: Invoice) -> None:
+    """The figures each entity keeps are what computing them from scratch gives;
+    a copy made past the constructor (a pickle, ``copy``) computes them on first read."""
+    copied = copy.copy(invoice)
+
+    assert copied.totals == invoice.totals
+    assert [line.totals for line in copy.deepcopy(invoice.line_items)] == [
+        line.totals for line in invoice.line_items
+    ]
+    assert pickle.loads(pickle.dumps(invoice)).totals == invoice.totals
 
 
 def test_line_item_positional_arguments_are_refused() -> None:

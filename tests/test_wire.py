@@ -124,6 +124,31 @@ def test_an_invoice_holding_a_remembered_invoices_lines_renders_as_from_scratch(
     assert (rendered["id"], rendered["idempotency_key"]) == (f"{invoice.id}_2", "another")
 
 
+@given(before=invoices(), after=invoices())
+def test_changed_entity_values_are_the_differing_keys_and_share_nothing(
+    before: Invoice, after: Invoice
+) -> None:
+    """What ``InvoiceUpdated.changes`` holds: the keys whose rendered value differs,
+    with ``after``'s values, in entity order; compared as remembered, handed out as
+    copies, so changing them changes no later render."""
+    old, new = wire._render_invoice(before, None), wire._render_invoice(after, None)
+    expected = {key: value for key, value in new.items() if old[key] != value}
+    wire.render_invoice(before)  # remembered, as the response before the update was
+
+    changed = wire.changed_entity_values(before, after)
+
+    assert changed == expected
+    assert list(changed) == [key for key in wire.INVOICE_KEYS if key in expected]
+    assert not _containers(changed) & _containers(wire._remembered(after))
+    for value in changed.values():
+        if isinstance(value, dict):
+            value["changed"] = "yes"
+        elif isinstance(value, list):
+            value.append({})
+    assert wire.render_invoice(after) == new
+    assert wire.changed_entity_values(after, after) == {}
+
+
 def _containers(value: object) -> set[int]:
     """The ids of every dict and list in a JSON value (the value itself included)."""
     if isinstance(value, dict):
