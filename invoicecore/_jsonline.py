@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any, Final
 
-__all__ = ["dumps_line", "loads_strict"]
+__all__ = ["dumps_line", "dumps_line_utf8", "loads_strict"]
 
 
 def dumps_line(value: object) -> str:
@@ -25,6 +25,24 @@ def dumps_line(value: object) -> str:
     if text.isascii() or (_clean_separators(text) and _encodes(text)):
         return text  # nothing to escape: the pattern's scan is 5x slower than these tests
     return _ESCAPED.sub(_escape, text)
+
+
+def dumps_line_utf8(value: object) -> bytes:
+    """``dumps_line(value)`` encoded as UTF-8: what a file or pipe takes, encoded once.
+
+    A writer of ``dumps_line``'s text encodes it again; here the one encoding
+    is also the test for lone surrogates (which UTF-8 cannot encode). Raises
+    as ``dumps_line`` does.
+    """
+    text = _ENCODER.encode(value)
+    if text.isascii():
+        return text.encode("ascii")
+    if _clean_separators(text):
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: escaped below
+            pass
+    return _ESCAPED.sub(_escape, text).encode("utf-8")
 
 
 def loads_strict(text: str | bytes) -> Any:  # noqa: ANN401 - whatever the JSON holds

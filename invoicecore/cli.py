@@ -122,9 +122,11 @@ def _replay(script: str, *, format: str | None, colour: str, store: str | None =
         for raw in source:
             line = raw.removesuffix(b"\n").removesuffix(b"\r")
             if line.strip():
-                response = replayer.step(line)
-                shown = view.row(line, response, colour=painted) if text else response
-                _write(shown.encode("utf-8") + b"\n")
+                if text:
+                    shown = view.row(line, replayer.step(line), colour=painted)
+                    _write(shown.encode("utf-8") + b"\n")
+                else:
+                    _write(replayer.step_utf8(line) + b"\n")
     except OSError as error:  # reading: writes raise _WriteFailedError
         _say(f"invoicecore replay: cannot read {name}: {error.strerror}")
         return 2

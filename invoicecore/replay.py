@@ -13,10 +13,10 @@ from typing import Any, Final
 
 from invoicecore import _validators as v
 from invoicecore import errors, wire
-from invoicecore._jsonline import dumps_line, loads_strict
+from invoicecore._jsonline import dumps_line, dumps_line_utf8, loads_strict
 from invoicecore.book import Book, Call, Response
 
-__all__ = ["LINE_KEYS", "PROTOCOL_VERSION", "RESET", "Replayer", "encode", "replay"]
+__all__ = ["LINE_KEYS", "PROTOCOL_VERSION", "RESET", "Replayer", "encode", "encode_utf8", "replay"]
 
 PROTOCOL_VERSION: Final = "1.1"
 """1.1 added the reset line; a 1.0 replay answers it with the extra-field error."""
@@ -38,14 +38,21 @@ class Replayer:
 
     def step(self, line: str | bytes) -> str:
         """The response line for one script line (without its newline); bytes must be UTF-8."""
+        return encode(self._respond(line))
+
+    def step_utf8(self, line: str | bytes) -> bytes:
+        """``step(line)`` as UTF-8 bytes, encoded once: what a file or pipe is written."""
+        return encode_utf8(self._respond(line))
+
+    def _respond(self, line: str | bytes) -> Response:
         try:
             call = self._call(line)
         except errors.InvoiceError as error:
-            return encode(Response(status=400, body=wire.render_error(error)))
+            return Response(status=400, body=wire.render_error(error))
         if call is None:  # the reset line: a fresh book, as if the replay had restarted
             self.book = Book()
-            return encode(RESET)
-        return encode(self.book.handle(call))
+            return RESET
+        return self.book.handle(call)
 
     def _call(self, line: object) -> Call | None:
         data = _decode(line)
@@ -103,6 +110,16 @@ def encode(response: Response) -> str:
     v.check_integer(response.status, "status", minimum=100, maximum=599)
     try:
         return dumps_line({"status": response.status, "body": response.body})
+    except (TypeError, ValueError, RecursionError):
+        raise v.must_be("body", "JSON values (dicts with string keys)") from None
+
+
+def encode_utf8(response: Response) -> bytes:
+    """``encode(response)`` as UTF-8 bytes, encoded once (the text is never made twice)."""
+    v.check_type(response, Response, "response", "a Response")
+    v.check_integer(response.status, "status", minimum=100, maximum=599)
+    try:
+        return dumps_line_utf8({"status": response.status, "body": response.body})
     except (TypeError, ValueError, RecursionError):
         raise v.must_be("body", "JSON values (dicts with string keys)") from None
 

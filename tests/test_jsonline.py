@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invoicecore._jsonline import dumps_line, loads_strict
+from invoicecore._jsonline import dumps_line, dumps_line_utf8, loads_strict
 
 # Text rich in what the line rule is about: separators, surrogates, non-ASCII.
 _TEXT = st.text(
@@ -40,10 +40,17 @@ def test_a_value_is_one_line_with_exactly_the_protocols_escapes(value: object) -
     assert loads_strict(line) == json.loads(plain)
 
 
+@given(_JSON)
+def test_the_utf8_line_is_the_text_line_encoded(value: object) -> None:
+    assert dumps_line_utf8(value) == dumps_line(value).encode("utf-8")
+
+
 @pytest.mark.parametrize("value", [float("nan"), [float("inf")], {"x": -float("inf")}])
 def test_what_json_cannot_write_is_refused(value: object) -> None:
     with pytest.raises(ValueError, match="Out of range float values"):
         dumps_line(value)
+    with pytest.raises(ValueError, match="Out of range float values"):
+        dumps_line_utf8(value)
 
 
 @pytest.mark.parametrize("text", ["NaN", "[Infinity]", '{"a": -Infinity}', "\ufeff{}", "{} x"])

@@ -22,6 +22,18 @@ def test_the_pure_engine_gives_the_examples_output(name: str) -> None:
     assert list(replay(script)) == expected
 
 
+@pytest.mark.parametrize("name", ["lifecycle", "expiry", "cancel", "first-errors"])
+def test_the_utf8_step_gives_the_same_lines_encoded(name: str) -> None:
+    """``step_utf8`` (what the command line writes) is ``step`` encoded, line for line."""
+    script = (EXAMPLES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    texts, raw = Replayer(), Replayer()
+
+    pairs = [(texts.step(line), raw.step_utf8(line)) for line in script if line.strip()]
+
+    assert [data for _, data in pairs] == [text.encode("utf-8") for text, _ in pairs]
+    assert any(not text.isascii() for text, _ in pairs)  # the currency symbol: UTF-8 proper
+
+
 def test_each_malformed_line_gets_its_error_and_the_clock_stays() -> None:
     replayer = Replayer()
     lines = [
