@@ -89,13 +89,15 @@ class _Lookup(Mapping[str, _V]):
 class _Call:
     """One call's context: the transaction and, when needed, a tentative id source."""
 
-    __slots__ = ("_ids", "_loaded", "_source", "tx")
+    __slots__ = ("_ids", "_loaded", "_source", "fresh", "tx")
 
-    def __init__(self, tx: Transaction, source: IdSource) -> None:
+    def __init__(self, tx: Transaction, source: IdSource, *, fresh: bool = True) -> None:
         self.tx = tx
         self._source = source
         self._ids: IdSource | None = None
         self._loaded: dict[str, int] = {}
+        self.fresh = fresh
+        """Whether an invoice body is the caller's own copy (else the remembered entity)."""
 
     @property
     def customers(self) -> Mapping[str, Customer]:
@@ -194,13 +196,18 @@ class Book:
         A call that loses a race with another writer is run again (``retries``
         times), then ``ConflictError`` is raised: it is not the client's error.
         """
+        return self._respond(call, fresh=True)
+
+    def _respond(self, call: Call, *, fresh: bool) -> Response:
+        """``handle``; ``fresh=False`` for a caller that only encodes the body and drops it
+        (the replay): an invoice body is then ``wire``'s remembered entity, not a copy."""
         if not isinstance(call, Call):
             raise errors.MUST_BE.error(field="call", attribute="call", expected="a Call")
         attempt = 0
         while True:
             try:
                 with self._store.transaction() as tx:
-                    response = self._handle(tx, call)
+                    response = self._handle(tx, call, fresh=fresh)
                     if self._outbox is not None and response.events:
                         self._outbox(tx, response.events)
                     return response
@@ -227,7 +234,7 @@ class Book:
         context.keep_ids()
         return response
 
-    def _handle(self, tx: Transaction, call: Call) -> Response:
+    def _handle(self, tx: Transaction, call: Call, *, fresh: bool) -> Response:
         clock = tx.clock()
         if clock is not None and call.at < clock:
             refusal = errors.CLOCK_WENT_BACK.error(field="at", previous=clock)
@@ -240,7 +247,7 @@ class Book:
                 continue
             match = pattern.fullmatch(call.path)
             if match:
-                context = _Call(tx, self._ids)
+                context = _Call(tx, self._ids, fresh=fresh)
                 try:
                     with tx.savepoint():
                         response = handler(context, call, *match.groups())
@@ -293,7 +300,7 @@ class Book:
         existing = None if key is None else tx.idempotent(key)
         if existing is not None:
             _check_in_full(context, command, call.at)
-            return self._ok(_get(tx, existing).invoice)
+            return self._ok(context, _get(tx, existing).invoice)
         self._check_receipt(tx, command.details.receipt, None)
         ids = context.ids
         invoice_id = ids("inv")
@@ -312,11 +319,11 @@ class Book:
         invoice = outcome.invoice
         self._remember_customer(context, invoice)
         tx.add(invoice)
-        return self._ok(invoice, outcome.events)
+        return self._ok(context, invoice, outcome.events)
 
     def _fetch(self, context: _Call, call: Call, invoice_id: str) -> Response:
         requests.parse_fetch_by_id_query(call.query)  # its keys are checked before the lookup
-        return self._ok(_get(context.tx, invoice_id).invoice)
+        return self._ok(context, _get(context.tx, invoice_id).invoice)
 
     def _fetch_many(self, context: _Call, call: Call) -> Response:
         query = requests.parse_fetch_query(call.query)
@@ -345,7 +352,7 @@ class Book:
             self._check_receipt(tx, outcome.invoice.receipt, invoice.id)
         self._remember_customer(context, outcome.invoice)
         tx.put(outcome.invoice, version=stored.version)
-        return self._ok(outcome.invoice, outcome.events)
+        return self._ok(context, outcome.invoice, outcome.events)
 
     def _issue(self, context: _Call, call: Call, invoice_id: str) -> Response:
         stored = _get(context.tx, invoice_id)
@@ -354,13 +361,13 @@ class Book:
             stored.invoice, at=call.at, order_id=ids("order"), short_url=ids.short_url()
         )
         context.tx.put(outcome.invoice, version=stored.version)
-        return self._ok(outcome.invoice, outcome.events)
+        return self._ok(context, outcome.invoice, outcome.events)
 
     def _cancel(self, context: _Call, call: Call, invoice_id: str) -> Response:
         stored = _get(context.tx, invoice_id)
         outcome = transitions.cancel(stored.invoice, at=call.at)
         context.tx.put(outcome.invoice, version=stored.version)
-        return self._ok(outcome.invoice, outcome.events)
+        return self._ok(context, outcome.invoice, outcome.events)
 
     def _delete(self, context: _Call, call: Call, invoice_id: str) -> Response:
         stored = _get(context.tx, invoice_id)
@@ -384,13 +391,13 @@ class Book:
         )
         context.tx.record_payment(payment.payment_id, stored.invoice.id)
         context.tx.put(outcome.invoice, version=stored.version)
-        return self._ok(outcome.invoice, outcome.events)
+        return self._ok(context, outcome.invoice, outcome.events)
 
     def _mark_sent(self, context: _Call, call: Call, invoice_id: str, medium: str) -> Response:
         stored = _get(context.tx, invoice_id)
         outcome = transitions.mark_notification_sent(stored.invoice, medium=medium, at=call.at)
         context.tx.put(outcome.invoice, version=stored.version)
-        return self._ok(outcome.invoice, outcome.events)
+        return self._ok(context, outcome.invoice, outcome.events)
 
     # -- the directories --------------------------------------------------------
     def _create_customer(self, context: _Call, call: Call) -> Response:
@@ -408,8 +415,9 @@ class Book:
         return Response(status=200, body=wire.render_item(item, created_at=call.at))
 
     # -- helpers -------------------------------------------------------------------
-    def _ok(self, invoice: Invoice, events: tuple[Event, ...] = ()) -> Response:
-        return Response(status=200, body=wire.render_invoice(invoice), events=events)
+    def _ok(self, context: _Call, invoice: Invoice, events: tuple[Event, ...] = ()) -> Response:
+        body = wire.render_invoice(invoice) if context.fresh else wire._remembered(invoice)  # noqa: SLF001
+        return Response(status=200, body=body, events=events)
 
     def _check_receipt(self, tx: Transaction, receipt: str | None, invoice_id: str | None) -> None:
         holder = tx.receipt_holder(receipt) if receipt is not None else None

@@ -278,7 +278,34 @@ def _merged(source: LineItemInput | Item, base: Sequence[object]) -> list[object
             getattr(source, name) if name in TEMPLATE_FIELDS else kept
             for name, kept in zip(_FIELDS, base, strict=True)
         ]
-    return [kept if sent is UNSET else sent for sent, kept in zip(_READ(source), base, strict=True)]
+    (  # LineItemInput's fields, in its order (_FIELDS): written out, no loop per field
+        item_id,
+        name,
+        description,
+        amount,
+        currency,
+        quantity,
+        unit,
+        tax_inclusive,
+        hsn_code,
+        sac_code,
+        tax_rate,
+        taxes,
+    ) = _READ(source)
+    return [
+        base[0] if item_id is UNSET else item_id,
+        base[1] if name is UNSET else name,
+        base[2] if description is UNSET else description,
+        base[3] if amount is UNSET else amount,
+        base[4] if currency is UNSET else currency,
+        base[5] if quantity is UNSET else quantity,
+        base[6] if unit is UNSET else unit,
+        base[7] if tax_inclusive is UNSET else tax_inclusive,
+        base[8] if hsn_code is UNSET else hsn_code,
+        base[9] if sac_code is UNSET else sac_code,
+        base[10] if tax_rate is UNSET else tax_rate,
+        base[11] if taxes is UNSET else taxes,
+    ]
 
 
 def _template(item_id: object, items: Catalogue | None, field: str) -> Item | None:

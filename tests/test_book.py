@@ -115,6 +115,26 @@ def test_responses_carry_the_events(new_book: NewBook) -> None:
     assert [event.name for event in response.events] == ["invoice.created"]
 
 
+def test_a_response_body_is_the_callers_own(new_book: NewBook) -> None:
+    """The book answers a fetch from the entity it rendered for the write before
+    (remembered): what a caller does to one answer's body changes no other answer."""
+    book = new_book()
+    created = book.handle(
+        Call(at=T, method="POST", path="/v1/invoices", body={"draft": "1", "line_items": LINES})
+    ).body
+    path = f"/v1/invoices/{created['id']}"
+    pristine = book.handle(Call(at=T, method="GET", path=path)).body
+    for body in (created, book.handle(Call(at=T, method="GET", path=path)).body):
+        body["line_items"][0]["name"] = "changed"
+        body["customer_details"]["name"] = "changed"
+        body["notes"] = {"changed": "yes"}
+
+    fetched = book.handle(Call(at=T, method="GET", path=path)).body
+
+    assert fetched == pristine
+    assert fetched["line_items"][0]["name"] == "Book"
+
+
 def test_items_are_templates_for_line_items(new_book: NewBook) -> None:
     book = new_book()
 
