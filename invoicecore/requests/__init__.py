@@ -14,7 +14,9 @@ anything is looked up. ``docs/requests/`` is generated from the tables, and
 
 from __future__ import annotations
 
+import functools
 import json
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 from invoicecore import _validators as v
@@ -708,12 +710,13 @@ def parse_create(payload: object, *, at: int) -> CreateInvoice:
     null, as on Razorpay); ``expire_by`` must be at least 15 minutes after ``at``.
     """
     at = v.check_integer(at, "at")
-    result: CreateInvoice = f.run(
-        CREATE_RULES,
-        _object(payload, "body"),
-        "",
-        Context._trusted(at, None),  # noqa: SLF001
-    )
+    context = Context._trusted(at, None)  # noqa: SLF001
+    fast = CREATE_RULES.fast_run
+    if fast is not None and type(payload) is dict:  # straight there: it gives up on any odd key
+        made: CreateInvoice = fast(payload, context)
+        if made is not f.BAIL:
+            return made
+    result: CreateInvoice = f.run(CREATE_RULES, _object(payload, "body"), "", context)
     return result
 
 
@@ -732,18 +735,20 @@ def parse_update(
     here. Whatever is not given here is checked when the update is applied.
     """
     status = Status.DRAFT if status is None else v.to_enum(Status, status, "status")
-    accepted = frozenset(update_keys(status))
     if currency is not None:
         currency = amounts.get_currency(currency).code
     if at is not None:
         at = v.check_integer(at, "at")
     body = _invoice_number(_object(payload, "body"))
-    out: dict[str, Any] = f.run(
-        UPDATE_RULES, body, "", Context(at=at, currency=currency, accepted=accepted)
-    )
+    context = Context._trusted(at, currency, accepted=_UPDATABLE[status])  # noqa: SLF001
+    out: dict[str, Any] = f.run(UPDATE_RULES, body, "", context)
     if "line_items" in out:
         out["line_items"] = tuple(_as_patch(element) for element in out["line_items"])
     return UpdateInvoice(keys=tuple(body), **out)
+
+
+_UPDATABLE: Final = MappingProxyType({status: frozenset(update_keys(status)) for status in Status})
+"""The keys each status's update accepts, as the parser's context takes them."""
 
 
 def _as_patch(element: LineItemInput | KeepLineItem | EditLineItem) -> LineItemPatch:
@@ -761,21 +766,43 @@ def parse_line_items_patch(
 
 def parse_payment(payload: object) -> CapturePayment:
     """The simulator's captured payment: ``{"amount": int, "payment_id": "pay_..."}``."""
-    result: CapturePayment = f.run(PAYMENT_RULES, _object(payload, "body"), "", Context())
+    context = Context._trusted(None, None)  # noqa: SLF001
+    fast = PAYMENT_RULES.fast_run
+    if fast is not None and type(payload) is dict:  # straight there: it gives up on any odd key
+        made: CapturePayment = fast(payload, context)
+        if made is not f.BAIL:
+            return made
+    result: CapturePayment = f.run(PAYMENT_RULES, _object(payload, "body"), "", context)
     return result
 
 
 def parse_fetch_query(query: object) -> FetchQuery:
     """``GET /v1/invoices`` query: values as URL strings or integers (``"2"`` and ``2`` agree)."""
-    params = {} if query is None else _object(query, "query")
-    result: FetchQuery = f.run(FETCH_QUERY_RULES, params, "", Context())
+    if query is None:
+        return _no_list_query()
+    result: FetchQuery = f.run(FETCH_QUERY_RULES, _object(query, "query"), "", Context())
     return result
 
 
 def parse_fetch_by_id_query(query: object) -> FetchQuery:
     """``GET /v1/invoices/{id}`` query: the list's rules, checked before the id is looked up."""
-    params = {} if query is None else _object(query, "query")
-    result: FetchQuery = f.run(FETCH_BY_ID_QUERY_RULES, params, "", Context())
+    if query is None:
+        return _no_fetch_query()
+    result: FetchQuery = f.run(FETCH_BY_ID_QUERY_RULES, _object(query, "query"), "", Context())
+    return result
+
+
+@functools.cache
+def _no_list_query() -> FetchQuery:
+    """What an absent list query gives: the defaults, one immutable value made once."""
+    result: FetchQuery = f.run(FETCH_QUERY_RULES, {}, "", Context())
+    return result
+
+
+@functools.cache
+def _no_fetch_query() -> FetchQuery:
+    """What an absent fetch-by-id query gives: the defaults, one immutable value made once."""
+    result: FetchQuery = f.run(FETCH_BY_ID_QUERY_RULES, {}, "", Context())
     return result
 
 

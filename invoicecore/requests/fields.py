@@ -117,12 +117,14 @@ class Context:
         """False: only the rows run (what tests compare the fast path with)."""
 
     @classmethod
-    def _trusted(cls, at: int | None, currency: str | None) -> Context:
+    def _trusted(
+        cls, at: int | None, currency: str | None, *, accepted: frozenset[str] | None = None
+    ) -> Context:
         """A context of values a parser has already checked (no type tests: one per request)."""
         made = object.__new__(cls)
         made.at = at
         made.currency = currency
-        made.accepted = None
+        made.accepted = accepted
         made.fast = True
         return made
 
@@ -516,7 +518,10 @@ class _FastCompiler:
             "        return learn(body, ctx)",
             *self.body(None),
         ]
-        return self.compile("fast_run", lines)
+        entry = self.compile("fast_run", lines)
+        # A parent table's generated code looks the shape up itself (see ``_dispatch``).
+        entry.shapes = self.shapes  # type: ignore[attr-defined]
+        return entry
 
     def learn(self, body: dict[str, Any], ctx: Context) -> Any:  # noqa: ANN401 - the built value
         """Compile the function of ``body``'s shape, keep it, and run it."""
@@ -1718,7 +1723,7 @@ def nested(
                 "    {e}f = {e}table().fast_run",
                 "    if {e}f is None:",
                 "        return BAIL",
-                "    {e}r = {e}f({x}, ctx)",
+                *_dispatch("    ", "{e}f", "{x}", "{e}r"),
                 "    if {e}r is BAIL:",
                 "        return BAIL",
                 "    {out[n]} = {e}r",
@@ -1803,7 +1808,7 @@ def array(
                 "    {e}f = {e}element({e}i).fast_run",
                 "    if {e}f is None:",
                 "        return BAIL",
-                "    {e}r = {e}f({e}i, ctx)",
+                *_dispatch("    ", "{e}f", "{e}i", "{e}r"),
                 "    if {e}r is BAIL:",
                 "        return BAIL",
                 "    {e}t.append({e}r)",
@@ -1817,6 +1822,18 @@ def array(
         table=table_name,
         note=note or "The length is checked before any element is read.",
         check=check,
+    )
+
+
+def _dispatch(indent: str, fast: str, value: str, result: str) -> tuple[str, ...]:
+    """Lines that run a nested table's fast path on a dict ``value``: its shape's own
+    function when known (the entry's type test and lookup, without its call), else the entry."""
+    return (
+        f"{indent}{result} = {fast}.shapes.get(tuple({value}))",
+        f"{indent}if {result} is None:",
+        f"{indent}    {result} = {fast}({value}, ctx)",
+        f"{indent}else:",
+        f"{indent}    {result} = {result}({value}, ctx)",
     )
 
 
