@@ -184,6 +184,12 @@ class Book:
             ("POST", re.compile(r"/v1/items"), self._create_item),
         )
 
+        routes: dict[str, list[tuple[re.Pattern[str], _Handler]]] = {}
+        for route in self._routes:
+            routes.setdefault(route[0], []).append(route[1:])
+        self._by_method = {verb: tuple(found) for verb, found in routes.items()}
+        """The routes of each method, in route order (a method with none: not found)."""
+
     @property
     def store(self) -> Store:
         """Where the book's data lives."""
@@ -242,9 +248,7 @@ class Book:
         if clock != call.at:
             tx.set_clock(call.at)  # time passes whatever the call's outcome (decisions.md)
         expired = self._sweep(tx, call.at)
-        for method, pattern, handler in self._routes:
-            if call.method != method:
-                continue
+        for pattern, handler in self._by_method.get(call.method, ()):
             match = pattern.fullmatch(call.path)
             if match:
                 context = _Call(tx, self._ids, fresh=fresh)

@@ -262,7 +262,7 @@ def with_ids(events: Iterable[Event], new_id: Callable[[str], str]) -> tuple[Eve
     """
     if not callable(new_id):
         raise errors.EMBEDDER_ARGUMENT_MISSING.error(field="new_id", argument="an id source")
-    if not isinstance(events, Iterable):
+    if type(events) is not tuple and not isinstance(events, Iterable):  # the ABC test costs
         raise v.must_be("events", "Events")
     stamped = []
     for event in events:
