@@ -8,8 +8,8 @@ strings, so a test, a port's harness or a server can drive it without a process.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Final, TypeVar
 
 from invoicecore import _validators as v
 from invoicecore import errors, wire
@@ -107,22 +107,24 @@ def encode(response: Response) -> str:
     split on them; they are escaped so that one response is always one line.
     A body that is not JSON (a set, NaN, a non-string key...) is refused.
     """
-    v.check_type(response, Response, "response", "a Response")
-    v.check_integer(response.status, "status", minimum=100, maximum=599)
-    try:
-        return dumps_line({"status": response.status, "body": response.body})
-    except (TypeError, ValueError, RecursionError):
-        raise v.must_be("body", "JSON values (dicts with string keys)") from None
+    return _encoded(response, dumps_line)
 
 
 def encode_utf8(response: Response) -> bytes:
     """``encode(response)`` as UTF-8 bytes, encoded once (the text is never made twice)."""
+    return _encoded(response, dumps_line_utf8)
+
+
+def _encoded(response: Response, dump: Callable[[object], _Line]) -> _Line:
     v.check_type(response, Response, "response", "a Response")
     v.check_integer(response.status, "status", minimum=100, maximum=599)
     try:
-        return dumps_line_utf8({"status": response.status, "body": response.body})
+        return dump({"status": response.status, "body": response.body})
     except (TypeError, ValueError, RecursionError):
         raise v.must_be("body", "JSON values (dicts with string keys)") from None
+
+
+_Line = TypeVar("_Line", str, bytes)
 
 
 def _decode(line: object) -> Any:  # noqa: ANN401 - whatever the JSON holds

@@ -703,6 +703,20 @@ def _object(value: object, name: str) -> Mapping[str, Any]:
     return value
 
 
+def _run_body(table: Table, payload: object, context: Context) -> Any:  # noqa: ANN401 - the table's value
+    """``f.run`` of a request body, a dict going straight to the table's fast path.
+
+    The fast path gives up (``BAIL``) on anything odd, a key that is not a
+    string included; then the body is checked to be an object and the rows run.
+    """
+    fast = table.fast_run
+    if fast is not None and type(payload) is dict:
+        made = fast(payload, context)
+        if made is not f.BAIL:
+            return made
+    return f.run(table, _object(payload, "body"), "", context)
+
+
 def parse_create(payload: object, *, at: int) -> CreateInvoice:
     """A create request checked in full (every check that needs no lookup), typed.
 
@@ -710,13 +724,7 @@ def parse_create(payload: object, *, at: int) -> CreateInvoice:
     null, as on Razorpay); ``expire_by`` must be at least 15 minutes after ``at``.
     """
     at = v.check_integer(at, "at")
-    context = Context._trusted(at, None)  # noqa: SLF001
-    fast = CREATE_RULES.fast_run
-    if fast is not None and type(payload) is dict:  # straight there: it gives up on any odd key
-        made: CreateInvoice = fast(payload, context)
-        if made is not f.BAIL:
-            return made
-    result: CreateInvoice = f.run(CREATE_RULES, _object(payload, "body"), "", context)
+    result: CreateInvoice = _run_body(CREATE_RULES, payload, Context._trusted(at, None))  # noqa: SLF001
     return result
 
 
@@ -766,13 +774,7 @@ def parse_line_items_patch(
 
 def parse_payment(payload: object) -> CapturePayment:
     """The simulator's captured payment: ``{"amount": int, "payment_id": "pay_..."}``."""
-    context = Context._trusted(None, None)  # noqa: SLF001
-    fast = PAYMENT_RULES.fast_run
-    if fast is not None and type(payload) is dict:  # straight there: it gives up on any odd key
-        made: CapturePayment = fast(payload, context)
-        if made is not f.BAIL:
-            return made
-    result: CapturePayment = f.run(PAYMENT_RULES, _object(payload, "body"), "", context)
+    result: CapturePayment = _run_body(PAYMENT_RULES, payload, Context._trusted(None, None))  # noqa: SLF001
     return result
 
 
