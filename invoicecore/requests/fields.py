@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -267,8 +266,24 @@ class Rule:
         }
 
 
+class _FastSlot:
+    """Where a table keeps its generated fast path: a slot beside its attrs fields.
+
+    ``fast_run`` is ``None`` for a table with a row that has no fast form
+    (the rows only); else, until the table's first run, a function that makes
+    the fast path, puts it here and runs it. Made on first use, not with the
+    table: a program that runs a few endpoints (a replay, a service) does not
+    start by compiling them all. Not a ``cached_property``: attrs gives a
+    slotted class with one a class ``__getattr__``, and every attribute read
+    of the class then takes CPython's slow path.
+    """
+
+    __slots__ = ("fast_run",)
+    fast_run: Callable[[Any, Context], Any] | None
+
+
 @attrs.frozen(kw_only=True)
-class Table:
+class Table(_FastSlot):
     """An endpoint's (or a nested object's) rules, in check order, and how it is reached."""
 
     name: str = attrs.field(validator=v.string)
@@ -306,15 +321,8 @@ class Table:
                 if rule.default_value is not NO_DEFAULT
             },
         )
-
-    @cached_property
-    def fast_run(self) -> Callable[[Any, Context], Any] | None:
-        """The generated fast path (``None``: the rows only), made on the table's first run.
-
-        Made on first use, not with the table: a program that runs a few
-        endpoints (a replay, a service) does not start by compiling them all.
-        """
-        return _compile_fast(self)
+        fast = None if any(rule.fast is None for rule in self.rules) else _first_run(self)
+        object.__setattr__(self, "fast_run", fast)
 
     def __iter__(self) -> Any:  # noqa: ANN401 - an iterator of Rule
         return iter(self.rules)
@@ -420,6 +428,18 @@ def keywords(construct: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
 
 _SHAPES_PER_TABLE: Final = 128
 """How many key shapes a table's fast path specializes; bodies past them take the general code."""
+
+
+def _first_run(table: Table) -> Callable[[Any, Context], Any]:
+    """A table's ``fast_run`` until its first run: makes the fast path, keeps it, runs it."""
+
+    def first_run(body: Any, ctx: Context) -> Any:  # noqa: ANN401 - a body, the built value
+        fast = _compile_fast(table)
+        object.__setattr__(table, "fast_run", fast)
+        return BAIL if fast is None else fast(body, ctx)
+
+    first_run.shapes = {}  # type: ignore[attr-defined]  # no shape known yet (see _dispatch)
+    return first_run
 
 
 def _compile_fast(table: Table) -> Callable[[Any, Context], Any] | None:
