@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pytest
 
 from invoicecore import errors, requests
@@ -291,3 +292,21 @@ def test_every_table_is_rebuilt_identically_from_its_own_arguments() -> None:
         )
         assert rebuilt.to_json() == table.to_json()
         assert (rebuilt.fast_run is None) == (table.fast_run is None)
+
+
+def test_a_table_makes_its_fast_path_on_its_first_run_and_keeps_it() -> None:
+    """``fast_run`` is a plain slot (no class ``__getattr__``, which would slow every
+    read of a table): a function that makes the path on the first run, then the path."""
+    table = attrs.evolve(requests.PAYMENT_RULES)  # a new table: nothing made yet
+    body = {"amount": 100, "payment_id": "pay_1"}
+
+    first = table.fast_run
+    assert first is not None
+    assert first(body, fields.Context()) == requests.parse_payment(body)
+    made = table.fast_run
+
+    assert made is not first
+    assert made is not None
+    assert made(body, fields.Context()) == requests.parse_payment(body)
+    assert table.fast_run is made
+    assert not any("__getattr__" in vars(klass) for klass in type(table).__mro__)
