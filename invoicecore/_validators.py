@@ -371,6 +371,10 @@ def _twin(cls: type, names: list[str]) -> type | None:
     slots = vars(cls).get("__slots__")
     if (
         (cls.__bases__ != (object,) and "__weakref__" not in (slots or ()))
+        or any(
+            "__new__" in vars(base) or "__init_subclass__" in vars(base)
+            for base in cls.__mro__[1:-1]
+        )
         or type(slots) is not tuple
         or sorted(name for name in slots if name != "__weakref__") != sorted(names)
         or not all(name.isidentifier() for name in names)

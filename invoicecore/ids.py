@@ -105,6 +105,11 @@ class CounterIds:
         """A tentative copy of ``state``, the store's counters."""
         fork = CounterIds.__new__(CounterIds)
         fork.counters = dict(state)
+        for number in fork.counters.values():  # the store's copy: integers, or refused
+            if type(number) is not int:
+                raise errors.STORED_ENTITY_CORRUPT.error(  # the store's trouble, not the client's
+                    field="counters", entity="id counters", reason="A counter is not an integer."
+                )
         return fork
 
     @property

@@ -52,6 +52,8 @@ class Replayer:
         if call is None:  # the reset line: a fresh book, as if the replay had restarted
             self.book = Book()
             return RESET
+        if type(self.book).handle is not Book.handle:  # a subclass's own handle: called
+            return self.book.handle(call)
         # The body is encoded and dropped: a remembered invoice entity need not be copied.
         return self.book._respond(call, fresh=False)  # noqa: SLF001
 

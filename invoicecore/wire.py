@@ -228,8 +228,8 @@ def changed_entity_values(before: Invoice, after: Invoice) -> dict[str, Any]:
     ``InvoiceUpdated.changes`` holds); the two entities are compared as
     remembered, not copied.
     """
-    v.check_type(before, Invoice, "before", "an Invoice")
-    v.check_type(after, Invoice, "after", "an Invoice")
+    v.check_type(before, Invoice, "invoice", "an Invoice")  # render_invoice's own message
+    v.check_type(after, Invoice, "invoice", "an Invoice")
     old = _remembered(before)
     new = _remembered(after)
     changed = {key: value for key, value in new.items() if old[key] != value}

@@ -9,6 +9,7 @@ import pytest
 
 from invoicecore import InvalidRequestError, InvoiceExpired, Status
 from invoicecore.book import Book, Call
+from invoicecore.errors import CorruptEntityError
 from invoicecore.ids import CounterIds
 from invoicecore.stores.memory import MemoryStore
 
@@ -232,6 +233,15 @@ def test_counter_ids_and_short_urls_are_deterministic() -> None:
     fork = ids.fork()
     fork("inv")
     assert ids("inv") == "inv_00000000000003"
+    assert ids.resume({"inv": 10**14})("inv") == "inv_100000000000001"  # past 14 digits: all
+
+
+@pytest.mark.parametrize("number", [1.0, "1", True, None])
+def test_counters_from_a_store_must_be_integers(number: object) -> None:
+    """A store's counters that are not integers are the store's trouble (a 500), never
+    an id such as ``inv_000000000002.0``."""
+    with pytest.raises(CorruptEntityError, match="A counter is not an integer"):
+        CounterIds().resume({"inv": number})  # type: ignore[dict-item]
 
 
 def test_the_book_refuses_a_clock_that_goes_back(new_book: NewBook) -> None:

@@ -220,3 +220,15 @@ def test_an_update_event_carries_the_changed_values() -> None:
         "notes",
     }
     assert json.loads(json.dumps(event.to_dict()))["changes"]["amount"] == 1200
+
+
+@pytest.mark.parametrize("position", [0, 1])
+def test_changed_values_refuses_a_non_invoice_with_render_invoices_message(position: int) -> None:
+    arguments: list[object] = [draft(), draft()]
+    arguments[position] = "inv_1"
+
+    with pytest.raises(errors.InvoiceError) as raised:
+        events.changed_values(*arguments)  # type: ignore[arg-type]
+
+    assert raised.value.description == "The invoice must be an Invoice."
+    assert raised.value.field == "invoice"

@@ -4,7 +4,7 @@ field order, and accepts exactly what they accept."""
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, Self
 
 import attrs
 import pytest
@@ -265,3 +265,21 @@ def test_a_trusted_constructor_takes_each_default_when_nothing_is_given(cls: typ
         assert construct() == cls()
         # A factory runs per instance (never a shared mutable default).
         assert construct() == construct()
+
+
+def test_a_class_whose_base_has_its_own_new_is_built_through_its_slots_not_a_twin() -> None:
+    """A twin is made without calling anything of the class's bases; a base that
+    defines ``__new__`` or ``__init_subclass__`` might need to run, so none is made."""
+
+    class Base:
+        __slots__ = ("_extra",)
+
+        def __new__(cls, *_args: object, **_kwargs: object) -> Self:
+            return super().__new__(cls)
+
+    @attrs.frozen(kw_only=True)
+    class Child(Base):
+        name: str
+
+    assert v._twin(Child, ["name"]) is None
+    assert v._twin(entities.LineItem, [f.name for f in attrs.fields(entities.LineItem)])

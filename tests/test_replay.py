@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from invoicecore.book import Book, Call, Response
 from invoicecore.replay import Replayer, replay
 from tests.replaying import call, error_line
 
@@ -62,3 +63,24 @@ def test_each_malformed_line_gets_its_error_and_the_clock_stays() -> None:
         "The at may not be before the previous call's at (1700000000).", "at"
     )
     assert json.loads(replayer.step(call(T, "GET", "/v1/invoices")))["status"] == 200
+
+
+def test_a_book_subclass_that_answers_calls_its_own_way_is_asked() -> None:
+    """The replay skips copying the bodies it encodes, but never past a ``handle`` a
+    subclass defines (to log, count or refuse calls)."""
+
+    class Counting(Book):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def handle(self, call: Call) -> Response:
+            self.seen.append(call.path)
+            return super().handle(call)
+
+    book = Counting()
+    script = (EXAMPLES / "lifecycle.jsonl").read_text(encoding="utf-8").splitlines()
+    expected = (EXAMPLES / "lifecycle.expected.jsonl").read_text(encoding="utf-8").splitlines()
+
+    assert list(replay(script, book=book)) == expected
+    assert len(book.seen) == len([line for line in script if line.strip()])

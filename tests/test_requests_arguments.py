@@ -9,6 +9,7 @@ public name is tests/test_any_arguments.py; these rows pin the exact messages.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -310,3 +311,12 @@ def test_a_table_makes_its_fast_path_on_its_first_run_and_keeps_it() -> None:
     assert made(body, fields.Context()) == requests.parse_payment(body)
     assert table.fast_run is made
     assert not any("__getattr__" in vars(klass) for klass in type(table).__mro__)
+
+
+@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy])
+def test_a_copied_table_runs_as_the_table(duplicate: Any) -> None:
+    table = duplicate(requests.PAYMENT_RULES)
+    body = {"amount": 100, "payment_id": "pay_1"}
+
+    assert table == requests.PAYMENT_RULES
+    assert fields.run(table, body, "", fields.Context()) == requests.parse_payment(body)

@@ -324,6 +324,14 @@ class Table(_FastSlot):
         fast = None if any(rule.fast is None for rule in self.rules) else _first_run(self)
         object.__setattr__(self, "fast_run", fast)
 
+    def __copy__(self) -> Table:
+        """A new table of the same rules (its fast path made again on its first run)."""
+        return attrs.evolve(self)
+
+    def __deepcopy__(self, _memo: object) -> Table:
+        """As ``copy``: a table and its rules are immutable; nothing shared can change."""
+        return attrs.evolve(self)
+
     def __iter__(self) -> Any:  # noqa: ANN401 - an iterator of Rule
         return iter(self.rules)
 
