@@ -262,6 +262,7 @@ for index, line in enumerate(sys.stdin):
 
 def replay_costs(calls: int, *, mix: bool = False) -> list[Row]:
     script = mix_script(calls) if mix else lifecycle_script(calls)
+    rounds = 5 if len(script) >= 1_000 else 2  # best of five: the figures swing 30% by minute
     bodies = [json.loads(line)["body"] for line in replay(script)]
     with tempfile.TemporaryDirectory() as folder:
         script_path = Path(folder, "script.jsonl")
@@ -274,9 +275,7 @@ def replay_costs(calls: int, *, mix: bool = False) -> list[Row]:
             [sys.executable, "-m", "invoicecore", "replay", str(script_path)],
             [sys.executable, str(floor_path), str(bodies_path)],
             script_path,
-            rounds=5
-            if len(script) >= 1_000
-            else 2,  # best of five: the figures swing 30% by minute
+            rounds=rounds,
         )
     per_call, floor_per_call = ours / len(script), floor / len(script)
     name = "replay, #12's mix" if mix else "replay"

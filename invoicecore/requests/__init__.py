@@ -14,7 +14,6 @@ anything is looked up. ``docs/requests/`` is generated from the tables, and
 
 from __future__ import annotations
 
-import functools
 import json
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -707,13 +706,17 @@ def _run_body(table: Table, payload: object, context: Context) -> Any:  # noqa: 
     """``f.run`` of a request body, a dict going straight to the table's fast path.
 
     The fast path gives up (``BAIL``) on anything odd, a key that is not a
-    string included; then the body is checked to be an object and the rows run.
+    string included; then the body is checked to be an object and the rows
+    run, without trying the fast path a second time.
     """
     fast = table.fast_run
     if fast is not None and type(payload) is dict:
         made = fast(payload, context)
         if made is not f.BAIL:
             return made
+        context = Context._trusted(  # noqa: SLF001
+            context.at, context.currency, accepted=context.accepted, fast=False
+        )
     return f.run(table, _object(payload, "body"), "", context)
 
 
@@ -781,7 +784,7 @@ def parse_payment(payload: object) -> CapturePayment:
 def parse_fetch_query(query: object) -> FetchQuery:
     """``GET /v1/invoices`` query: values as URL strings or integers (``"2"`` and ``2`` agree)."""
     if query is None:
-        return _no_list_query()
+        return _no_query(FETCH_QUERY_RULES)
     result: FetchQuery = f.run(FETCH_QUERY_RULES, _object(query, "query"), "", Context())
     return result
 
@@ -789,23 +792,21 @@ def parse_fetch_query(query: object) -> FetchQuery:
 def parse_fetch_by_id_query(query: object) -> FetchQuery:
     """``GET /v1/invoices/{id}`` query: the list's rules, checked before the id is looked up."""
     if query is None:
-        return _no_fetch_query()
+        return _no_query(FETCH_BY_ID_QUERY_RULES)
     result: FetchQuery = f.run(FETCH_BY_ID_QUERY_RULES, _object(query, "query"), "", Context())
     return result
 
 
-@functools.cache
-def _no_list_query() -> FetchQuery:
-    """What an absent list query gives: the defaults, one immutable value made once."""
-    result: FetchQuery = f.run(FETCH_QUERY_RULES, {}, "", Context())
-    return result
+def _no_query(table: Table) -> FetchQuery:
+    """What an absent query gives: the table's defaults, one immutable value made once."""
+    made = _NO_QUERY.get(table.name)  # a cache: a miss makes the value
+    if made is None:
+        made = _NO_QUERY[table.name] = f.run(table, {}, "", Context())
+    return made
 
 
-@functools.cache
-def _no_fetch_query() -> FetchQuery:
-    """What an absent fetch-by-id query gives: the defaults, one immutable value made once."""
-    result: FetchQuery = f.run(FETCH_BY_ID_QUERY_RULES, {}, "", Context())
-    return result
+_NO_QUERY: Final[dict[str, FetchQuery]] = {}
+"""The value of an absent query, by table name, once made (``_no_query``)."""
 
 
 def parse_customer(payload: object) -> CreateCustomer:

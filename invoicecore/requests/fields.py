@@ -117,14 +117,19 @@ class Context:
 
     @classmethod
     def _trusted(
-        cls, at: int | None, currency: str | None, *, accepted: frozenset[str] | None = None
+        cls,
+        at: int | None,
+        currency: str | None,
+        *,
+        accepted: frozenset[str] | None = None,
+        fast: bool = True,
     ) -> Context:
         """A context of values a parser has already checked (no type tests: one per request)."""
         made = object.__new__(cls)
         made.at = at
         made.currency = currency
         made.accepted = accepted
-        made.fast = True
+        made.fast = fast
         return made
 
 
