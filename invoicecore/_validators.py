@@ -288,9 +288,9 @@ ABSENT: Final = object()
 
 
 def construction_source(
-    cls: type, given: Mapping[str, tuple[str, bool]], prefix: str = ""
+    cls: type, given: Mapping[str, tuple[str, bool]], prefix: str = "", *, target: str = "made"
 ) -> tuple[list[str], dict[str, object]]:
-    """Lines that bind ``made`` to an instance of the attrs class ``cls``, with no validator.
+    """Lines that bind ``target`` to an instance of the attrs class ``cls``, with no validator.
 
     ``given`` maps a field to the Python expression of its value and whether
     that value may be ``ABSENT`` (then the field's default applies, a factory
@@ -317,7 +317,9 @@ def construction_source(
     }
     # twin() (no __init__: type's own call) costs about half of object.__new__(twin).
     lines = [
-        f"    made = {prefix}new({prefix}cls)" if twin is None else f"    made = {prefix}twin()"
+        f"    {target} = {prefix}new({prefix}cls)"
+        if twin is None
+        else f"    {target} = {prefix}twin()"
     ]
     for index, field in enumerate(fields):
         name = field.name
@@ -333,11 +335,11 @@ def construction_source(
             value = expression
         if twin is None:
             namespace[f"{prefix}s{index}"] = _slot_setter(cls, name)
-            lines.append(f"    {prefix}s{index}(made, {value})")
+            lines.append(f"    {prefix}s{index}({target}, {value})")
         else:
-            lines.append(f"    made.{name} = {value}")
+            lines.append(f"    {target}.{name} = {value}")
     if twin is not None:
-        lines.append(f"    made.__class__ = {prefix}cls")
+        lines.append(f"    {target}.__class__ = {prefix}cls")
     return lines, namespace
 
 

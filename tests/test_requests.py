@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 from invoicecore import InvoiceError, Status, errors, limits, requests
 from invoicecore.book import Book, Call
-from invoicecore.commands import AddLineItem, EditLineItem, KeepLineItem, LineItemInput
+from invoicecore.commands import (
+    AddLineItem,
+    CreateInvoice,
+    EditLineItem,
+    KeepLineItem,
+    LineItemInput,
+)
+from invoicecore.entities import Details
 from invoicecore.requests import fields
 from tests.helpers import T0
 
@@ -605,6 +612,84 @@ def test_every_tables_fast_path_gives_what_its_rows_give(
     body = data.draw(_table_body(table))
     _same_outcome(table, body, currency)
     _same_outcome(table, body, currency)  # the second run takes the shape's compiled function
+
+
+_PEN = {"name": "Pen", "amount": 100}
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [_PEN, {"amount": 200, "name": "Ink"}],  # the first shape's keys in another order
+        [_PEN, {"name": "Ink", "unit_amount": 200}],  # as long, one key renamed
+        [_PEN, {"name": "Ink", "description": "x"}],  # as long, another key: amount missing
+        [_PEN, {"item_id": "item_1"}, _PEN],  # another shape between two of the first
+        [_PEN, ["not", "an object"]],
+        [_PEN, {"name": " ", "amount": 100}],  # blank: required
+        [_PEN, {"name": "Pen", "amount": 99}],  # under the currency's least amount
+        [{"amount": 100, "name": "Pen", "hsn_code": None}, _PEN, {"name": None, "amount": None}],
+    ],
+)
+@pytest.mark.parametrize("currency", [None, "INR", "USD", "XYZ"])
+def test_an_array_of_elements_gives_what_the_rows_give(
+    items: list[Any], currency: str | None
+) -> None:
+    # The elements of the first one's shape run inline in the table's array function,
+    # the others through its entry: the same values, the same first error.
+    body = {"customer": {"name": "Asha"}, "line_items": items}
+    _same_outcome(requests.CREATE_RULES, body, None)
+    _same_outcome(requests.LINE_ITEM_RULES, items[0], currency)
+    _same_outcome(requests.UPDATE_RULES, {"line_items": items}, currency)
+
+
+def test_an_array_function_is_made_for_its_first_elements_shape() -> None:
+    first = {"description": "x", "amount": 100, "name": "Pen"}
+    made = requests.parse_create(
+        {"line_items": [first, _PEN, dict(reversed(first.items()))]}, at=T0
+    )
+
+    fast = requests.LINE_ITEM_RULES.fast_run
+    assert fast is not None
+    assert tuple(first) in fast.many  # type: ignore[attr-defined]
+    assert [line.fields() for line in made.line_items] == [
+        {"name": "Pen", "description": "x", "amount": 100},
+        {"name": "Pen", "amount": 100},
+        {"name": "Pen", "description": "x", "amount": 100},
+    ]
+
+
+def test_an_array_function_past_the_kept_shapes_sends_each_element_through_the_entry() -> None:
+    table = _rebuilt(requests.LINE_ITEM_RULES)
+    first_run = table.fast_run
+    assert first_run is not None
+    values = {"name": "Pen", "amount": 100, "description": "x", "unit": "box", "quantity": 2}
+    values["hsn_code"] = "1234"  # six keys: 720 orders, each a shape
+    slow = fields.Context(at=T0, fast=False)
+
+    for order in itertools.islice(itertools.permutations(values), 130):
+        element = {key: values[key] for key in order}
+        made = first_run.learn_many(element, [element, _PEN], fields.Context(at=T0))  # type: ignore[attr-defined]
+        assert made == [fields.run(table, body, "", slow) for body in (element, _PEN)]
+
+    many = table.fast_run.many  # type: ignore[union-attr]
+    assert len(many) == 129  # the shapes kept, and the general loop (key ``()``)
+    assert () in many
+
+
+def test_a_record_is_made_from_the_values_of_its_fields_names() -> None:
+    build = fields.record(CreateInvoice, details=fields.record(Details), unused=("type",))
+    made = build({"type": "invoice", "currency": "USD", "receipt": "r1", "draft": True})
+
+    assert made == CreateInvoice(draft=True, currency="USD", details=Details(receipt="r1"))
+    with pytest.raises(TypeError, match="colour"):  # a table whose rows write it is wrong
+        build({"currency": "USD", "colour": "red"})
+
+
+def test_every_element_of_an_array_gets_the_same_table() -> None:
+    element = fields.every(lambda: requests.TAX_RULES)
+
+    assert element({}) is requests.TAX_RULES
+    assert element({"name": "GST", "id": "x"}) is requests.TAX_RULES
 
 
 def _rebuilt(table: fields.Table) -> fields.Table:

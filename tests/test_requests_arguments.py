@@ -16,6 +16,8 @@ import attrs
 import pytest
 
 from invoicecore import errors, requests
+from invoicecore.commands import CreateInvoice
+from invoicecore.entities import Details
 from invoicecore.errors import InvoiceError
 from invoicecore.requests import fields
 
@@ -129,6 +131,54 @@ CASES: list[tuple[str, Callable[[], object], str, str]] = [
         ),
         "too_many",
         "The too many must be a Message.",
+    ),
+    (
+        "record: cls not an attrs class",
+        lambda: F.record(dict),
+        "cls",
+        "The cls must be an attrs class.",
+    ),
+    (
+        "record: a part not a record",
+        lambda: F.record(CreateInvoice, details=Details),
+        "details",
+        "The details must be a record.",
+    ),
+    (
+        "record: a part that is not a field",
+        lambda: F.record(CreateInvoice, extra=F.record(Details)),
+        "extra",
+        "The extra must be a field of CreateInvoice.",
+    ),
+    (
+        "record: a part taking a value a field takes",
+        lambda: F.record(Details, notes=F.record(Details)),
+        "notes",
+        "The notes must be a record of values no other field takes.",
+    ),
+    (
+        "record: unused a list",
+        lambda: F.record(Details, unused=["type"]),
+        "unused",
+        "The unused must be a tuple of strings.",
+    ),
+    (
+        "every: table not callable",
+        lambda: F.every(requests.TAX_RULES),
+        "table",
+        "The table must be a callable.",
+    ),
+    (
+        "string_value: into not a string",
+        lambda: F.string_value("customer_id", into=1),
+        "into",
+        "The into must be a string.",
+    ),
+    (
+        "string_value: make not callable",
+        lambda: F.string_value("customer_id", make="CustomerRef"),
+        "make",
+        "The make must be a callable.",
     ),
     (
         "extra_keys: accepted a set",

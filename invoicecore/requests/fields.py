@@ -22,7 +22,9 @@ import attrs
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
-from invoicecore.entities import Notes, NoteValue
+
+# The notes twin: the fast path builds notes as ``Notes._trusted`` does, inline.
+from invoicecore.entities import _NOTES_TWIN, Notes
 from invoicecore.limits import refuse_extras
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ __all__ = [
     "constant",
     "currency",
     "enum_value",
+    "every",
     "exclusive_keys",
     "exclusive_values",
     "extra_keys",
@@ -52,6 +55,7 @@ __all__ = [
     "notes",
     "query_integer",
     "query_text",
+    "record",
     "reference",
     "refuse_extras",
     "refused",
@@ -131,6 +135,19 @@ class Context:
         made.accepted = accepted
         made.fast = fast
         return made
+
+
+def _context(at: int | None, currency: str | None) -> Context:
+    """``Context._trusted(at, currency)``, with no call through the class: one per request."""
+    made = _new(Context)
+    made.at = at
+    made.currency = currency
+    made.accepted = None
+    made.fast = True
+    return made
+
+
+_new: Final = object.__new__
 
 
 # ---------------------------------------------------------------------------
@@ -406,8 +423,10 @@ class _Fast:
     value, ``{e}`` the part's own prefix for the names in ``env`` and its
     locals. For the key or typed value named by ``env[k]``: ``{get[k]}`` is
     the body's value (``None`` when absent), ``{has[k]}`` whether the body
-    has it, ``{out[k]}`` the typed value to assign, ``{typed[k]}`` the typed
-    value (``None`` while unset). ``body``, ``ctx`` and ``BAIL`` are the
+    has it, ``{null[k]}`` whether it is absent or null (``True`` or ``False``
+    where that is known, so Python drops the dead branch), ``{out[k]}`` the
+    typed value to assign, ``{typed[k]}`` the typed value (``None`` while
+    unset). ``body``, ``ctx`` and ``BAIL`` are the
     generated function's. ``return BAIL`` gives up; no lines: nothing to check.
     """
 
@@ -439,6 +458,99 @@ def keywords(construct: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
     return _Keywords(construct)
 
 
+class _Record:
+    """A table's build that makes an attrs class from the typed values (see ``record``)."""
+
+    __slots__ = ("cls", "construct", "known", "names", "parts")
+
+    def __init__(self, cls: type, parts: Mapping[str, _Record], unused: frozenset[str]) -> None:
+        self.cls = cls
+        self.construct: Callable[..., Any] = v.trusted_constructor(cls)
+        self.parts = dict(parts)
+        every = frozenset(field.name for field in attrs.fields(cls))
+        self.names = every - self.parts.keys()
+        """The fields made from the typed value of the same name."""
+        known = set(self.names)
+        for field, part in self.parts.items():
+            if field not in every:
+                raise v.must_be(field, f"a field of {cls.__name__}")
+            if not known.isdisjoint(part.known):  # one typed value, two fields: ambiguous
+                raise v.must_be(field, "a record of values no other field takes")
+            known |= part.known
+        self.known: frozenset[str] = frozenset(known | unused)
+        """Every typed value this build reads or leaves out on purpose."""
+
+    def __call__(self, out: dict[str, Any]) -> Any:  # noqa: ANN401 - the record
+        if not self.known.issuperset(out):
+            # A table whose rows write a value no field takes: its rows are wrong, not the body.
+            raise TypeError(f"{self.cls.__name__} takes no {sorted(set(out) - self.known)}")
+        return self.make(out)
+
+    def make(self, out: dict[str, Any]) -> Any:  # noqa: ANN401 - the record
+        """The record of ``out``'s values (its parts made first)."""
+        given = {name: value for name, value in out.items() if name in self.names}
+        for field, part in self.parts.items():
+            given[field] = part.make(out)
+        return self.construct(**given)
+
+
+def record(cls: object, *, unused: tuple[str, ...] = (), **parts: object) -> Callable[..., Any]:
+    """A table's ``build``: the attrs class ``cls`` made from the typed values, unchecked.
+
+    Each field takes the typed value of its name (its default when absent);
+    a field named in ``parts`` takes another ``record``, made the same way
+    from the same values (a create command's ``details``). ``unused`` names
+    the typed values no field takes (a constant row's); any other value no
+    field takes is a ``TypeError`` (the table's rows are wrong). The fast path
+    builds the whole record inline, with no call and no dict. The classes are
+    built with ``trusted_constructor``: the rows must hold every value to the
+    class's own rules.
+    """
+    if not isinstance(cls, type) or not attrs.has(cls):
+        raise v.must_be("cls", "an attrs class")
+    _names(unused, "unused")
+    for field, part in parts.items():
+        if type(part) is not _Record:
+            raise v.must_be(field, "a record")
+    return _Record(cls, parts, frozenset(unused))  # type: ignore[arg-type]  # parts checked
+
+
+class _Every:
+    """An array's ``element`` that gives every element the same table (see ``every``)."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: Callable[[], Table]) -> None:
+        self.table = table
+
+    def __call__(self, _element: Mapping[str, Any]) -> Table:
+        return self.table()
+
+
+def every(table: Callable[[], Table]) -> Callable[[Mapping[str, Any]], Table]:
+    """An ``array``'s ``element``: ``table()`` for every element (a create's line items).
+
+    The fast path then finds the table's fast path once per array, not once
+    per element.
+    """
+    _callable(table, "table")
+    return _Every(table)
+
+
+class _Late:
+    """A part's ``env`` value that is a table's getter, called when the fast path is made.
+
+    Tables name the tables they nest through a function (one may be defined
+    after the other); by the first run every table exists, so the generated
+    code holds the table itself, not a call that finds it.
+    """
+
+    __slots__ = ("get",)
+
+    def __init__(self, get: Callable[[], Table]) -> None:
+        self.get = get
+
+
 _SHAPES_PER_TABLE: Final = 128
 """How many key shapes a table's fast path specializes; bodies past them take the general code."""
 
@@ -446,12 +558,25 @@ _SHAPES_PER_TABLE: Final = 128
 def _first_run(table: Table) -> Callable[[Any, Context], Any]:
     """A table's ``fast_run`` until its first run: makes the fast path, keeps it, runs it."""
 
+    def made() -> Any:  # noqa: ANN401 - the fast path (None: the rows only)
+        fast = table.fast_run
+        if fast is first_run:  # else made already, for a caller that held on to this function
+            fast = _compile_fast(table)
+            object.__setattr__(table, "fast_run", fast)
+        return fast
+
     def first_run(body: Any, ctx: Context) -> Any:  # noqa: ANN401 - a body, the built value
-        fast = _compile_fast(table)
-        object.__setattr__(table, "fast_run", fast)
+        fast = made()
         return BAIL if fast is None else fast(body, ctx)
 
-    first_run.shapes = {}  # type: ignore[attr-defined]  # no shape known yet (see _dispatch)
+    def learn_many(first: dict[str, Any], items: list[Any], ctx: Context) -> Any:  # noqa: ANN401
+        fast = made()
+        return BAIL if fast is None else fast.learn_many(first, items, ctx)
+
+    # No shape known yet (see ``_dispatch`` and ``_array_loop``).
+    first_run.shapes = {}  # type: ignore[attr-defined]
+    first_run.many = {}  # type: ignore[attr-defined]
+    first_run.learn_many = learn_many  # type: ignore[attr-defined]
     return first_run
 
 
@@ -488,6 +613,9 @@ class _FastCompiler:
         self.posts = posts
         self.dynamic = dynamic
         self.shapes: dict[tuple[object, ...], Callable[[Any, Context], Any]] = {}
+        self.manys: dict[tuple[object, ...], Callable[[list[Any], Context], Any]] = {}
+        """Each shape's array function (see ``many``); ``()`` the general one."""
+
         self.namespace: dict[str, object] = {
             "BAIL": BAIL,
             "KEYS": frozenset(keys),
@@ -552,9 +680,80 @@ class _FastCompiler:
             *self.body(None),
         ]
         entry = self.compile("fast_run", lines)
-        # A parent table's generated code looks the shape up itself (see ``_dispatch``).
+        self.namespace["ONE"] = entry
+        # A parent table's generated code looks the shape up itself (see ``_dispatch``),
+        # and runs an array of this table's elements through ``many`` (see ``_array_loop``).
         entry.shapes = self.shapes  # type: ignore[attr-defined]
+        entry.many = self.manys  # type: ignore[attr-defined]
+        entry.learn_many = self.learn_many  # type: ignore[attr-defined]
         return entry
+
+    def learn_many(self, first: dict[str, Any], items: list[Any], ctx: Context) -> Any:  # noqa: ANN401
+        """Compile the array function of ``first``'s shape (see ``many``), keep it, run it."""
+        shape = tuple(first)
+        lines = self.many(shape) if len(self.manys) < _SHAPES_PER_TABLE else None
+        if lines is None:  # the general loop: each element through the entry
+            shape = ()
+        many = self.manys.get(shape)
+        if many is None:
+            many = self.manys[shape] = self.compile("many", lines or self.many_general())
+        return many(items, ctx)
+
+    def many(self, shape: tuple[object, ...]) -> list[str] | None:
+        """A function that runs a list of elements: those of ``shape`` inline, with no call.
+
+        An element of ``shape``'s keys (in any order: a shape's code reads its
+        keys by name) runs the shape's own code in the loop; any other goes
+        through the entry (``ONE``). Gives the list of built values, or
+        ``BAIL``. ``None``: ``shape`` has a key no row reads, or a renamed or
+        odd one (see ``many_general``).
+        """
+        head = self.head(shape)
+        if (
+            head is None
+            or not self.namespace["RENAMED"].isdisjoint(shape)  # type: ignore[attr-defined]
+            or not all(type(key) is str for key in shape)
+        ):
+            return None
+        scope, checks = self.shape_code(shape)
+        code = head + scope.start(reads=False) + checks
+        reads = [  # every key read, so that an element of other keys is not taken for it
+            f"b{index} = body[{key!r}]" if key in scope.used else f"body[{key!r}]"
+            for index, key in enumerate(shape)
+        ]
+        last = code.pop()  # "return <the built value>" (see ``finish``)
+        if last != "    return made":
+            code.append("    made = " + last.removeprefix("    return "))
+        return [
+            "def many(items, ctx):",
+            "    made_all = []",
+            "    for body in items:",
+            "        if type(body) is not dict:",
+            "            return BAIL",
+            f"        if len(body) == {len(shape)}:",
+            "            try:",
+            *("                " + line for line in reads),
+            "            except KeyError:",
+            "                pass",
+            "            else:",
+            *("            " + line for line in code),
+            "                made_all.append(made)",
+            "                continue",
+            *self.many_general()[3:],
+        ]
+
+    def many_general(self) -> list[str]:
+        """The array function that sends each element through the entry (``ONE``)."""
+        return [
+            "def many(items, ctx):",
+            "    made_all = []",
+            "    for body in items:",
+            "        made = ONE(body, ctx)",
+            "        if made is BAIL:",
+            "            return BAIL",
+            "        made_all.append(made)",
+            "    return made_all",
+        ]
 
     def learn(self, body: dict[str, Any], ctx: Context) -> Any:  # noqa: ANN401 - the built value
         """Compile the function of ``body``'s shape, keep it, and run it."""
@@ -585,11 +784,16 @@ class _FastCompiler:
             scope: _Scope = _DictScope()
             start = ["    out = dict(D)" if self.table.defaults else "    out = {}"]
             return head + start + self.parts(scope, None) + self.finish_dict()
+        scope, code = self.shape_code(shape)
+        return head + scope.start() + code
+
+    def shape_code(self, shape: tuple[object, ...]) -> tuple[_LocalScope, list[str]]:
+        """A shape's checks and build (after its reads), and the scope that names its locals."""
         probe = _LocalScope(self, shape, None)
         self.parts(probe, shape)  # first pass: which typed values the parts may set
         scope = _LocalScope(self, shape, probe.written)
         middle = self.parts(scope, shape)
-        return head + scope.start() + middle + self.finish(scope)
+        return scope, middle + self.finish(scope)
 
     def parts(self, scope: _Scope, shape: tuple[object, ...] | None) -> list[str]:
         """The guards before the keys, each key's parts, the guards after, in table order."""
@@ -648,8 +852,20 @@ class _FastCompiler:
         """A shape's build: the trusted class inline, else ``out`` made from the locals."""
         defaults = self.table.defaults
         names = [*defaults, *(name for name in scope.written if name not in defaults)]
+        given = {
+            name: (f"o{self.slot(name)}", name not in defaults and name not in scope.sure)
+            for name in names
+        }
+        build = self.table.build
+        if type(build) is _Record and build.known.issuperset(given):
+            # (a value no field takes: the dict build below, whose call says so)
+            try:
+                lines = self.record_source(build, given, "made", "c_")
+            except TypeError:  # pragma: no cover - a field without default left out
+                pass
+            else:
+                return [*lines, "    return made"]
         if self.made is not None:
-            given = {name: (f"o{self.slot(name)}", name not in defaults) for name in names}
             try:
                 lines, names_used = v.construction_source(self.made, given, "c_")
             except TypeError:  # a value the class has no field for, or lacks: the call says so
@@ -665,6 +881,20 @@ class _FastCompiler:
             else:
                 lines += [f"    if {local} is not ABSENT:", f"        out[{name!r}] = {local}"]
         return lines + self.finish_dict()
+
+    def record_source(
+        self, record: _Record, given: dict[str, tuple[str, bool]], target: str, prefix: str
+    ) -> list[str]:
+        """Lines that bind ``target`` to ``record`` made from the typed values ``given``."""
+        lines: list[str] = []
+        fields = {name: value for name, value in given.items() if name in record.names}
+        for index, (field, part) in enumerate(record.parts.items()):
+            local = f"{prefix}p{index}"
+            lines += self.record_source(part, given, local, f"{local}_")
+            fields[field] = (local, False)
+        made, names_used = v.construction_source(record.cls, fields, prefix, target=target)
+        self.namespace.update(names_used)
+        return lines + made
 
     def finish_dict(self) -> list[str]:
         """The build from ``out``."""
@@ -689,7 +919,7 @@ def _register(part: _Fast, index: int, namespace: dict[str, object]) -> None:
     """Put a part's names (its ``env``) in the generated code's namespace."""
     prefix = f"e{index}_"
     for name, value in (part.env or {}).items():
-        namespace[prefix + name] = value
+        namespace[prefix + name] = value.get() if type(value) is _Late else value
 
 
 def _part_source(part: _Fast, index: int, indent: str, scope: _Scope) -> list[str]:
@@ -702,12 +932,20 @@ def _part_source(part: _Fast, index: int, indent: str, scope: _Scope) -> list[st
         "typed": _Names(scope.typed, env),
         "get": _Names(scope.get, env),
         "has": _Names(scope.has, env),
+        "null": _Names(scope.null, env),
     }
-    return [indent + line.format(**names) for line in part.source]
+    lines = []
+    for line in part.source:
+        scope.top = not line.startswith(" ")
+        lines.append(indent + line.format(**names))
+    return lines
 
 
 class _Scope:
     """Where a generated function keeps the body's values and the typed values."""
+
+    top = False
+    """Whether the line being written is at its part's top level (see ``_LocalScope``)."""
 
     def value(self, key: str) -> str:
         """The value of a key part's key (present)."""
@@ -720,6 +958,10 @@ class _Scope:
     def has(self, key: str) -> str:
         """Whether the body has ``key``."""
         raise NotImplementedError
+
+    def null(self, key: str) -> str:
+        """Whether the body's ``key`` is absent or ``None``."""
+        return f"({self.get(key)} is None)"
 
     def out(self, name: str) -> str:
         """The typed value ``name``, as an assignment target."""
@@ -764,6 +1006,12 @@ class _LocalScope(_Scope):
         self.known = written
         self.written: list[str] = []
         self.used: list[str] = []
+        self.sure: set[str] = set()
+        """The typed values set on every path that returns a value (by a part's top-level line)."""
+        self.top = False
+        """Whether the line being written is at its part's top level (not in a block)."""
+        self.read: set[str] = set()
+        """The typed values a part reads (``{typed[k]}``): set to ``ABSENT`` first."""
 
     def value(self, key: str) -> str:
         return self.get(key)
@@ -778,22 +1026,28 @@ class _LocalScope(_Scope):
     def has(self, key: str) -> str:
         return "True" if key in self.shape else "False"
 
+    def null(self, key: str) -> str:
+        return f"({self.get(key)} is None)" if key in self.shape else "True"
+
     def out(self, name: str) -> str:
         if name not in self.written:
             self.written.append(name)
+        if self.top:
+            self.sure.add(name)
         return f"o{self.compiler.slot(name)}"
 
     def typed(self, name: str) -> str:
         local = f"o{self.compiler.slot(name)}"
+        self.read.add(name)
         if name in self.compiler.table.defaults:
             return local
         if self.known is None or name in self.known:
             return f"(None if {local} is ABSENT else {local})"
         return "None"
 
-    def start(self) -> list[str]:
-        """The keys read, the defaults set and the other typed values unset."""
-        lines = [f"    b{self.shape.index(key)} = body[{key!r}]" for key in self.used]
+    def start(self, *, reads: bool = True) -> list[str]:
+        """The keys read (unless not ``reads``), the defaults set, the other values unset."""
+        lines = [f"    b{self.shape.index(key)} = body[{key!r}]" for key in self.used if reads]
         for name in self.compiler.table.defaults:
             slot = self.compiler.slot(name)
             lines.append(f"    o{slot} = D{slot}")
@@ -801,6 +1055,7 @@ class _LocalScope(_Scope):
             f"    o{self.compiler.slot(name)} = ABSENT"
             for name in self.written
             if name not in self.compiler.table.defaults
+            and (name not in self.sure or name in self.read)
         ]
         return lines
 
@@ -825,25 +1080,6 @@ class _Named:
 
     def __format__(self, _spec: str) -> str:
         return self.resolve(self.key)
-
-
-def _fast_notes(value: dict[Any, Any]) -> dict[str, NoteValue] | None:
-    """A copy of notes that pass ``limits.check_notes`` and ``Notes``'s own rule, else None."""
-    if len(value) > limits.MAX_NOTES:
-        return None
-    for key, note in value.items():
-        if type(key) is not str or len(key) > limits.MAX_NOTES_KEY_LENGTH:
-            return None
-        kind = type(note)
-        if kind is str:
-            if len(note) > limits.MAX_NOTES_VALUE_LENGTH:
-                return None
-        elif kind is float:
-            if not math.isfinite(note):
-                return None
-        elif not (kind is int or kind is bool or note is None):
-            return None
-    return dict(value)
 
 
 def _key(name: str, source: tuple[str, ...], **env: object) -> tuple[_Fast, ...]:
@@ -1024,8 +1260,8 @@ def required_without(name: str, other: str, message: Message) -> Rule:
                 (
                     "{e}v = {get[n]}",
                     (
-                        "if not (type({e}v) is int or (type({e}v) is str and {e}v.strip({e}ws)))"
-                        " and {get[other]} is None and {e}missing({e}v):"
+                        "if {null[other]} and not (type({e}v) is int or (type({e}v) is str"
+                        " and {e}v.strip({e}ws))) and {e}missing({e}v):"
                     ),
                     "    return BAIL",
                 ),
@@ -1274,14 +1510,17 @@ def currency(name: str = "currency", *, default: str | None = "INR") -> Rule:
             _guard(
                 "pre",
                 (
-                    "{e}v = {get[n]} if {has[n]} else {e}default",
-                    "{e}c = {e}known.get({e}v) if type({e}v) is str else None",
+                    # Absent: the default's currency, found when the table is made.
+                    (
+                        "{e}c = ({e}known.get({e}v) if type({e}v := {get[n]}) is str else None)"
+                        " if {has[n]} else {e}default"
+                    ),
                     "if {e}c is None:",
                     "    return BAIL",
                     "{out[n]} = ctx.currency = {e}c.code",
                 ),
                 n=name,
-                default=default,
+                default=None if default is None else amounts.CURRENCIES.get(default),
                 known=amounts.CURRENCIES,
             ),
             *_key(name, ()),
@@ -1487,6 +1726,12 @@ def integer(
     )
 
 
+_LEAST_AMOUNTS: Final[Mapping[str | None, int]] = MappingProxyType(
+    {None: 0, **{code: found.minimum_amount for code, found in amounts.CURRENCIES.items()}}
+)
+"""Each currency's least line amount, and 0 while no currency is known (``line_amount``)."""
+
+
 def line_amount(name: str = "amount") -> Rule:
     """An amount in minor units: an ``int`` of at least the currency's minimum, at most 10^12."""
     _string(name, "name")
@@ -1511,17 +1756,18 @@ def line_amount(name: str = "amount") -> Rule:
         fast=_key(
             name,
             (
-                "if {x} is not None:",
-                "    if type({x}) is not int or not 0 <= {x} <= {e}hi:",
-                "        return BAIL",
-                "    if ctx.currency is not None:",
-                "        {e}c = {e}known.get(ctx.currency)",
-                "        if {e}c is None or {x} < {e}c.minimum_amount:",
-                "            return BAIL",
+                # The least amount of the context's currency (0 when none is known
+                # yet); past the maximum for a code that is not a currency.
+                (
+                    "if {x} is not None and (type({x}) is not int"
+                    " or not {e}least.get(ctx.currency, {e}never) <= {x} <= {e}hi):"
+                ),
+                "    return BAIL",
                 "{out[n]} = {x}",
             ),
             hi=limits.MAX_AMOUNT,
-            known=amounts.CURRENCIES,
+            never=limits.MAX_AMOUNT + 1,
+            least=_LEAST_AMOUNTS,
         ),
         limits={"minimum": "the currency's minimum amount", "maximum": limits.MAX_AMOUNT},
         errors=(
@@ -1592,15 +1838,34 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
         fast=_key(
             name,
             (
-                "if type({x}) is not dict:",
+                # ``limits.check_notes`` and ``Notes``'s own rule (finite numbers),
+                # then notes of a copy built as ``Notes._trusted`` builds them.
+                "if type({x}) is not dict or len({x}) > {e}most:",
                 "    return BAIL",
-                "{e}c = {e}check({x})",
-                "if {e}c is None:",
-                "    return BAIL",
-                "{out[n]} = {e}trusted({e}c)",
+                "for {e}k, {e}v in {x}.items():",
+                "    if type({e}k) is not str or len({e}k) > {e}longest_key:",
+                "        return BAIL",
+                "    {e}t = type({e}v)",
+                "    if {e}t is str:",
+                "        if len({e}v) > {e}longest:",
+                "            return BAIL",
+                "    elif {e}t is float:",
+                "        if not {e}finite({e}v):",
+                "            return BAIL",
+                "    elif not ({e}t is int or {e}t is bool or {e}v is None):",
+                "        return BAIL",
+                "{e}m = {e}twin()",
+                "{e}m._items = {e}view(dict({x}))",
+                "{e}m.__class__ = {e}notes",
+                "{out[n]} = {e}m",
             ),
-            check=_fast_notes,
-            trusted=Notes._trusted,  # noqa: SLF001 - what _fast_notes checked
+            most=limits.MAX_NOTES,
+            longest_key=limits.MAX_NOTES_KEY_LENGTH,
+            longest=limits.MAX_NOTES_VALUE_LENGTH,
+            finite=math.isfinite,
+            twin=_NOTES_TWIN,
+            view=MappingProxyType,
+            notes=Notes,
         ),
         default_value=Notes() if default else NO_DEFAULT,
         nullable=False,
@@ -1676,10 +1941,21 @@ def reference(
     )
 
 
-def string_value(name: str) -> Rule:
-    """A string or ``null`` (``customer_id`` at create: ``The customer id must be a string.``)."""
+def string_value(
+    name: str, *, into: str | None = None, make: Callable[[str], object] | None = None
+) -> Rule:
+    """A string or ``null`` (``customer_id`` at create: ``The customer id must be a string.``).
+
+    The typed value is kept as ``into`` (default ``name``); with ``make``, a
+    string is kept as ``make(value)`` (create's ``customer_id``: a customer
+    reference where an inline customer would go).
+    """
     _string(name, "name")
+    _optional_string(into, "into")
+    if make is not None:
+        _callable(make, "make")
     attribute = _label(name)
+    target = name if into is None else into
 
     def check(body: Mapping[str, Any], out: dict[str, Any], prefix: str, _ctx: Context) -> None:
         if name not in body:
@@ -1689,8 +1965,9 @@ def string_value(name: str) -> Rule:
             raise errors.MUST_BE.error(
                 field=prefix + name, attribute=attribute, expected="a string"
             )
-        out[name] = value
+        out[target] = value if make is None or value is None else make(value)
 
+    kept = "{x}" if make is None else "None if {x} is None else {e}make({x})"
     return Rule(
         name=name,
         kind="string",
@@ -1699,8 +1976,10 @@ def string_value(name: str) -> Rule:
             (
                 "if {x} is not None and type({x}) is not str:",
                 "    return BAIL",
-                "{out[n]} = {x}",
+                "{out[t]} = " + kept,
             ),
+            t=target,
+            make=make,
         ),
         errors=(_error(errors.MUST_BE, name, attribute=attribute, expected="a string"),),
         note="Looked up when the request is applied.",
@@ -1753,7 +2032,7 @@ def nested(
                 "    return BAIL",
                 *(("elif not {x}:", "    pass") if empty_is_absent else ()),
                 "else:",
-                "    {e}f = {e}table().fast_run",
+                "    {e}f = {e}table.fast_run",
                 "    if {e}f is None:",
                 "        return BAIL",
                 *_dispatch("    ", "{e}f", "{x}", "{e}r"),
@@ -1761,7 +2040,7 @@ def nested(
                 "        return BAIL",
                 "    {out[n]} = {e}r",
             ),
-            table=table,
+            table=_Late(table),
         ),
         nullable=nullable,
         errors=(_error(errors.MUST_BE, name, attribute=label, expected="an object"),),
@@ -1834,27 +2113,59 @@ def array(
                 + (" or not {x}" if min_one else "")
                 + ":",
                 "    return BAIL",
-                "{e}t = []",
-                "for {e}i in {x}:",
-                "    if type({e}i) is not dict:",
-                "        return BAIL",
-                "    {e}f = {e}element({e}i).fast_run",
-                "    if {e}f is None:",
-                "        return BAIL",
-                *_dispatch("    ", "{e}f", "{e}i", "{e}r"),
-                "    if {e}r is BAIL:",
-                "        return BAIL",
-                "    {e}t.append({e}r)",
+                *_array_loop(same=type(element) is _Every),
                 "{out[n]} = tuple({e}t)",
             ),
             most=maximum,
-            element=element,
+            element=_Late(element.table) if type(element) is _Every else element,
         ),
         limits={"max_items": maximum, **({"min_items": 1} if min_one else {})},
         errors=tuple(found),
         table=table_name,
         note=note or "The length is checked before any element is read.",
         check=check,
+    )
+
+
+def _array_loop(*, same: bool) -> tuple[str, ...]:
+    """The lines that run each element's table into the list ``{e}t`` (``array``'s fast form).
+
+    With the ``same`` table for every element (``every``), its fast path is
+    found once, before the loop; else ``{e}element`` picks each one's.
+    """
+    if same:
+        # The table's array function for the first element's shape: the elements
+        # of that shape run inline, in its loop (see ``_FastCompiler.many``).
+        return (
+            "{e}f = {e}element.fast_run",
+            "if {e}f is None:",
+            "    return BAIL",
+            "if {x}:",
+            "    {e}i = {x}[0]",
+            "    if type({e}i) is not dict:",
+            "        return BAIL",
+            "    {e}m = {e}f.many.get(tuple({e}i))",
+            "    if {e}m is None:",
+            "        {e}t = {e}f.learn_many({e}i, {x}, ctx)",
+            "    else:",
+            "        {e}t = {e}m({x}, ctx)",
+            "    if {e}t is BAIL:",
+            "        return BAIL",
+            "else:",
+            "    {e}t = ()",
+        )
+    return (
+        "{e}t = []",
+        "for {e}i in {x}:",
+        "    if type({e}i) is not dict:",
+        "        return BAIL",
+        "    {e}f = {e}element({e}i).fast_run",
+        "    if {e}f is None:",
+        "        return BAIL",
+        *_dispatch("    ", "{e}f", "{e}i", "{e}r"),
+        "    if {e}r is BAIL:",
+        "        return BAIL",
+        "    {e}t.append({e}r)",
     )
 
 
