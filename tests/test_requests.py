@@ -627,6 +627,7 @@ _PEN = {"name": "Pen", "amount": 100}
         [_PEN, ["not", "an object"]],
         [_PEN, {"name": " ", "amount": 100}],  # blank: required
         [_PEN, {"name": "Pen", "amount": 99}],  # under the currency's least amount
+        [{}, _PEN],  # the empty shape first
         [{"amount": 100, "name": "Pen", "hsn_code": None}, _PEN, {"name": None, "amount": None}],
     ],
 )
@@ -672,8 +673,8 @@ def test_an_array_function_past_the_kept_shapes_sends_each_element_through_the_e
         assert made == [fields.run(table, body, "", slow) for body in (element, _PEN)]
 
     many = table.fast_run.many  # type: ignore[union-attr]
-    assert len(many) == 129  # the shapes kept, and the general loop (key ``()``)
-    assert () in many
+    assert len(many) == 129  # the shapes kept, and the general loop (key ``None``)
+    assert None in many
 
 
 def test_a_record_is_made_from_the_values_of_its_fields_names() -> None:

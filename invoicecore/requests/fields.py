@@ -613,8 +613,8 @@ class _FastCompiler:
         self.posts = posts
         self.dynamic = dynamic
         self.shapes: dict[tuple[object, ...], Callable[[Any, Context], Any]] = {}
-        self.manys: dict[tuple[object, ...], Callable[[list[Any], Context], Any]] = {}
-        """Each shape's array function (see ``many``); ``()`` the general one."""
+        self.manys: dict[tuple[object, ...] | None, Callable[[list[Any], Context], Any]] = {}
+        """Each shape's array function (see ``many``); ``None`` the general one."""
 
         self.namespace: dict[str, object] = {
             "BAIL": BAIL,
@@ -692,11 +692,10 @@ class _FastCompiler:
         """Compile the array function of ``first``'s shape (see ``many``), keep it, run it."""
         shape = tuple(first)
         lines = self.many(shape) if len(self.manys) < _SHAPES_PER_TABLE else None
-        if lines is None:  # the general loop: each element through the entry
-            shape = ()
-        many = self.manys.get(shape)
+        key = shape if lines is not None else None  # None: the general loop
+        many = self.manys.get(key)
         if many is None:
-            many = self.manys[shape] = self.compile("many", lines or self.many_general())
+            many = self.manys[key] = self.compile("many", lines or self.many_general())
         return many(items, ctx)
 
     def many(self, shape: tuple[object, ...]) -> list[str] | None:
@@ -720,7 +719,7 @@ class _FastCompiler:
         reads = [  # every key read, so that an element of other keys is not taken for it
             f"b{index} = body[{key!r}]" if key in scope.used else f"body[{key!r}]"
             for index, key in enumerate(shape)
-        ]
+        ] or ["pass"]
         last = code.pop()  # "return <the built value>" (see ``finish``)
         if last != "    return made":
             code.append("    made = " + last.removeprefix("    return "))
