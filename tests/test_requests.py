@@ -643,6 +643,17 @@ def test_an_array_of_elements_gives_what_the_rows_give(
     _same_outcome(requests.UPDATE_RULES, {"line_items": items}, currency)
 
 
+@pytest.mark.parametrize("name", ["", " ", "\t\x0b", "\x00", " a ", "a", "\u00a0", None])
+@pytest.mark.parametrize("amount", [100, 0, None, " "])
+def test_a_required_key_is_checked_as_its_rows_check_it(name: object, amount: object) -> None:
+    # After a key's own rows pass, its value is a string (or an integer) or null:
+    # the shape's code checks "missing" for that type only; the rows check any value.
+    for element in ({"name": name, "amount": amount}, {"amount": amount, "name": name}):
+        _same_outcome(requests.LINE_ITEM_RULES, element, "INR")
+        _same_outcome(requests.LINE_ITEM_EDIT_RULES, {"id": "li_1", **element}, "INR")
+        _same_outcome(requests.CUSTOMER_CREATE_RULES, {"name": name}, None)
+
+
 def test_an_array_function_is_made_for_its_first_elements_shape() -> None:
     first = {"description": "x", "amount": 100, "name": "Pen"}
     made = requests.parse_create(

@@ -425,7 +425,9 @@ class _Fast:
     locals. For the key or typed value named by ``env[k]``: ``{get[k]}`` is
     the body's value (``None`` when absent), ``{has[k]}`` whether the body
     has it, ``{null[k]}`` whether it is absent or null (``True`` or ``False``
-    where that is known, so Python drops the dead branch), ``{out[k]}`` the
+    where that is known, so Python drops the dead branch), ``{missing[k]}``
+    whether it is missing (``is_missing``; in a ``post`` part of a shape's
+    code, written for the types the key's parts ensure), ``{out[k]}`` the
     typed value to assign, ``{typed[k]}`` the typed value (``None`` while
     unset). ``body``, ``ctx`` and ``BAIL`` are the
     generated function's. ``return BAIL`` gives up; no lines: nothing to check.
@@ -436,6 +438,8 @@ class _Fast:
     accepted: frozenset[str] | None = None
     source: tuple[str, ...] = ()
     env: Mapping[str, object] | None = None
+    ensures: tuple[type, ...] | None = None
+    """A key part's promise: once it passes, its key's value is of one of these types."""
 
 
 class _Keywords:
@@ -552,6 +556,9 @@ class _Late:
         self.get = get
 
 
+_NEVER_MISSING: Final = frozenset({int, bool, float, type(None)})
+"""Types whose only missing value is ``None`` (see ``is_missing``)."""
+
 _BUILTINS: Final = frozenset(vars(builtins))
 """The names a generated function may read as builtins (see ``_FastCompiler.compile``)."""
 
@@ -633,6 +640,7 @@ class _FastCompiler:
             "SHAPES": self.shapes,
             "learn": self.learn,
             "ABSENT": v.ABSENT,
+            "MISSING": is_missing,
         }
         self.made = (
             v.trusted_class(table.build.construct) if type(table.build) is _Keywords else None
@@ -804,8 +812,10 @@ class _FastCompiler:
         for index, part in self.pres:
             lines += _part_source(part, index, "    ", scope)
         lines += self.reads(shape, scope)
+        scope.after_keys = True
         for index, part in self.posts:
             lines += _part_source(part, index, "    ", scope)
+        scope.after_keys = False
         return lines
 
     def head(self, shape: tuple[object, ...] | None) -> list[str] | None:
@@ -905,6 +915,14 @@ class _FastCompiler:
             return ["    return construct(**out)"]
         return ["    return build(out)"]
 
+    def ensured(self, key: str) -> set[type] | None:
+        """The types ``key``'s value has once its parts passed, or ``None`` (not known)."""
+        kinds: set[type] | None = None
+        for _index, part in self.keys.get(key, ()):
+            if part.ensures is not None:
+                kinds = set(part.ensures) if kinds is None else kinds & set(part.ensures)
+        return kinds
+
     def slot(self, name: str) -> int:
         """The number of the typed value ``name`` (its local is ``o<number>``)."""
         return self.slots.setdefault(name, len(self.slots))
@@ -952,6 +970,7 @@ def _part_source(part: _Fast, index: int, indent: str, scope: _Scope) -> list[st
         "get": _Names(scope.get, env),
         "has": _Names(scope.has, env),
         "null": _Names(scope.null, env),
+        "missing": _Names(scope.missing, env),
     }
     lines = []
     for line in part.source:
@@ -965,6 +984,8 @@ class _Scope:
 
     top = False
     """Whether the line being written is at its part's top level (see ``_LocalScope``)."""
+    after_keys = False
+    """Whether the part being written runs after the keys' parts (see ``_LocalScope``)."""
 
     def value(self, key: str) -> str:
         """The value of a key part's key (present)."""
@@ -981,6 +1002,10 @@ class _Scope:
     def null(self, key: str) -> str:
         """Whether the body's ``key`` is absent or ``None``."""
         return f"({self.get(key)} is None)"
+
+    def missing(self, key: str) -> str:
+        """Whether the body's ``key`` is missing (``is_missing``)."""
+        return f"MISSING({self.get(key)})"
 
     def out(self, name: str) -> str:
         """The typed value ``name``, as an assignment target."""
@@ -1031,6 +1056,8 @@ class _LocalScope(_Scope):
         """Whether the line being written is at its part's top level (not in a block)."""
         self.read: set[str] = set()
         """The typed values a part reads (``{typed[k]}``): set to ``ABSENT`` first."""
+        self.after_keys = False
+        """Whether the part being written runs after every key's parts (a ``post`` part)."""
 
     def value(self, key: str) -> str:
         return self.get(key)
@@ -1047,6 +1074,17 @@ class _LocalScope(_Scope):
 
     def null(self, key: str) -> str:
         return f"({self.get(key)} is None)" if key in self.shape else "True"
+
+    def missing(self, key: str) -> str:
+        if key not in self.shape:
+            return "True"
+        value = self.get(key)
+        kinds = self.compiler.ensured(key) if self.after_keys else None
+        if kinds is not None and kinds <= _NEVER_MISSING:
+            return f"({value} is None)"
+        if kinds is not None and kinds <= {str, type(None)}:
+            return f"({value} is None or not {value}.strip({_PHP_WHITESPACE!r}))"
+        return f"MISSING({value})"
 
     def out(self, name: str) -> str:
         if name not in self.written:
@@ -1101,9 +1139,14 @@ class _Named:
         return self.resolve(self.key)
 
 
-def _key(name: str, source: tuple[str, ...], **env: object) -> tuple[_Fast, ...]:
-    """A row's fast form on its key: the ``source`` run when ``name`` is present."""
-    return (_Fast("key", key=name, source=source, env={"n": name, **env}),)
+def _key(
+    name: str, source: tuple[str, ...], *, ensures: tuple[type, ...] | None = None, **env: object
+) -> tuple[_Fast, ...]:
+    """A row's fast form on its key: the ``source`` run when ``name`` is present.
+
+    ``ensures``: the types the key's value has once the source passes.
+    """
+    return (_Fast("key", key=name, source=source, env={"n": name, **env}, ensures=ensures),)
 
 
 def _guard(role: str, source: tuple[str, ...], **env: object) -> _Fast:
@@ -1277,17 +1320,11 @@ def required_without(name: str, other: str, message: Message) -> Rule:
             _guard(
                 "post",
                 (
-                    "{e}v = {get[n]}",
-                    (
-                        "if {null[other]} and not (type({e}v) is int or (type({e}v) is str"
-                        " and {e}v.strip({e}ws))) and {e}missing({e}v):"
-                    ),
+                    "if {null[other]} and {missing[n]}:",
                     "    return BAIL",
                 ),
                 n=name,
                 other=other,
-                ws=_PHP_WHITESPACE,
-                missing=is_missing,
             ),
         ),
         name=name,
@@ -1314,8 +1351,7 @@ def not_blank_if_sent(name: str, message: Message) -> Rule:
         kind="required_if_sent",
         fast=_key(
             name,
-            ("if {e}missing({x}):", "    return BAIL"),
-            missing=is_missing,
+            ("if {missing[n]}:", "    return BAIL"),
         ),
         required="if sent",
         errors=(_error(message, name),),
@@ -1336,13 +1372,12 @@ def required(names: tuple[str, ...], note: str = "") -> Rule:
 
     source: list[str] = []
     for index in range(len(names)):
-        source += [f"if {{e}}missing({{get[n{index}]}}):", "    return BAIL"]
+        source += [f"if {{missing[n{index}]}}:", "    return BAIL"]
     return Rule(
         fast=(
             _guard(
                 "post",
                 tuple(source),
-                missing=is_missing,
                 **{f"n{index}": name for index, name in enumerate(names)},
             ),
         ),
@@ -1624,6 +1659,7 @@ def text(
                 + (" and {x}.isascii() and {x}.isprintable()" if printable_ascii else ""),
                 nullable=nullable,
             ),
+            ensures=(str, type(None)) if nullable else (str,),
             lo=min_length,
             hi=max_length,
         ),
@@ -1707,6 +1743,7 @@ def integer(
             ),
             nullable=nullable,
         ),
+        ensures=(int, type(None)) if nullable else (int,),
         lo=minimum,
         hi=maximum,
         after=at_least_after_at,
@@ -1784,6 +1821,7 @@ def line_amount(name: str = "amount") -> Rule:
                 "    return BAIL",
                 "{out[n]} = {x}",
             ),
+            ensures=(int, type(None)),
             hi=limits.MAX_AMOUNT,
             never=limits.MAX_AMOUNT + 1,
             least=_LEAST_AMOUNTS,
