@@ -23,7 +23,7 @@ import time
 import timeit
 import tracemalloc
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -69,12 +69,23 @@ def best(call: Callable[[], object], number: int, repeat: int = 7) -> float:
     return min(timeit.repeat(call, number=number, repeat=repeat, timer=time.process_time)) / number
 
 
+PAIRED_ROUNDS: Final = 21
+"""The alternating rounds of ``paired`` (see there)."""
+
+
 def paired(
     subject: Callable[[], object], floor: Callable[[], object], number: int
 ) -> tuple[float, float]:
-    """Subject and floor measured in alternating rounds, so both see the same machine."""
+    """Subject and floor measured in alternating rounds, so both see the same machine.
+
+    Twenty-one rounds, the best of each side: this machine slows the
+    interpreter more than C code for spells of a fraction of a second, and
+    seven rounds (about a quarter of a second for the create parse) could
+    fall inside one (the parse's ratio read 2.7x or 3.5x from one run to the
+    next; sampled over a minute, its best-of ratio over any 2 s is 2.7x to 2.8x).
+    """
     subjects, floors = [], []
-    for _ in range(7):
+    for _ in range(PAIRED_ROUNDS):
         subjects.append(best(subject, number, repeat=1))
         floors.append(best(floor, number, repeat=1))
     return min(subjects), min(floors)
