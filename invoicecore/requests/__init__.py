@@ -689,9 +689,7 @@ def _run_body(table: Table, payload: object, context: Context) -> Any:  # noqa: 
         made = fast(payload, context) if special is None else special(payload, context)
         if made is not f.BAIL:
             return made
-        context = Context._trusted(  # noqa: SLF001
-            context.at, context.currency, accepted=context.accepted, fast=False
-        )
+        context = f._context(context.at, context.currency, context.accepted, fast=False)  # noqa: SLF001
     return f.run(table, _object(payload, "body"), "", context)
 
 
@@ -701,8 +699,7 @@ def parse_create(payload: object, *, at: int) -> CreateInvoice:
     ``date`` defaults to ``at`` when the key is absent (an explicit null stays
     null, as on Razorpay); ``expire_by`` must be at least 15 minutes after ``at``.
     """
-    if type(at) is not int or not 0 <= at <= v.MAX_AMOUNT:
-        v.check_integer(at, "at")  # raises the message
+    at = v.check_integer(at, "at")
     result: CreateInvoice = _run_body(CREATE_RULES, payload, f._context(at, None))  # noqa: SLF001
     return result
 
@@ -727,7 +724,7 @@ def parse_update(
     if at is not None:
         at = v.check_integer(at, "at")
     body = _invoice_number(_object(payload, "body"))
-    context = Context._trusted(at, currency, accepted=_UPDATABLE[status])  # noqa: SLF001
+    context = f._context(at, currency, _UPDATABLE[status])  # noqa: SLF001
     out: dict[str, Any] = f.run(UPDATE_RULES, body, "", context)
     if "line_items" in out:
         out["line_items"] = tuple(_as_patch(element) for element in out["line_items"])

@@ -23,9 +23,7 @@ import attrs
 
 from invoicecore import _validators as v
 from invoicecore import amounts, errors, limits
-
-# The notes twin: the fast path builds notes as ``Notes._trusted`` does, inline.
-from invoicecore.entities import _NOTES_TWIN, Notes
+from invoicecore.entities import Notes
 from invoicecore.limits import refuse_extras
 
 if TYPE_CHECKING:
@@ -120,31 +118,23 @@ class Context:
         self.fast = fast
         """False: only the rows run (what tests compare the fast path with)."""
 
-    @classmethod
-    def _trusted(
-        cls,
-        at: int | None,
-        currency: str | None,
-        *,
-        accepted: frozenset[str] | None = None,
-        fast: bool = True,
-    ) -> Context:
-        """A context of values a parser has already checked (no type tests: one per request)."""
-        made = object.__new__(cls)
-        made.at = at
-        made.currency = currency
-        made.accepted = accepted
-        made.fast = fast
-        return made
 
+def _context(
+    at: int | None,
+    currency: str | None,
+    accepted: frozenset[str] | None = None,
+    fast: bool = True,  # positional: a call copies the defaults
+) -> Context:
+    """A context of values a parser has already checked (no type tests: one per request).
 
-def _context(at: int | None, currency: str | None) -> Context:
-    """``Context._trusted(at, currency)``, with no call through the class: one per request."""
+    A plain function with positional defaults: through the class (a classmethod
+    with keyword-only defaults) it cost a third more.
+    """
     made = _new(Context)
     made.at = at
     made.currency = currency
-    made.accepted = None
-    made.fast = True
+    made.accepted = accepted
+    made.fast = fast
     return made
 
 
@@ -720,11 +710,7 @@ class _FastCompiler:
         odd one (see ``many_general``).
         """
         head = self.head(shape)
-        if (
-            head is None
-            or not self.namespace["RENAMED"].isdisjoint(shape)  # type: ignore[attr-defined]
-            or not all(type(key) is str for key in shape)
-        ):
+        if head is None or not self.plain(shape):
             return None
         scope, checks = self.shape_code(shape)
         code = head + scope.start(reads=False) + checks
@@ -766,12 +752,16 @@ class _FastCompiler:
             "    return made_all",
         ]
 
+    def plain(self, shape: tuple[object, ...]) -> bool:
+        """Whether a shape's own code can read ``shape``: string keys, none renamed."""
+        return self.namespace["RENAMED"].isdisjoint(shape) and all(  # type: ignore[attr-defined]
+            type(key) is str for key in shape
+        )
+
     def learn(self, body: dict[str, Any], ctx: Context) -> Any:  # noqa: ANN401 - the built value
         """Compile the function of ``body``'s shape, keep it, and run it."""
         shape = tuple(body)
-        if self.namespace["RENAMED"].isdisjoint(body) and all(  # type: ignore[attr-defined]
-            type(key) is str for key in shape
-        ):
+        if self.plain(shape):
             lines = ["def special(body, ctx):", *self.body(shape)]
         else:  # renamed or odd keys: the general code (which renames, or gives up)
             lines = ["def special(body, ctx):", *self.body(None)]
@@ -1052,12 +1042,8 @@ class _LocalScope(_Scope):
         self.used: list[str] = []
         self.sure: set[str] = set()
         """The typed values set on every path that returns a value (by a part's top-level line)."""
-        self.top = False
-        """Whether the line being written is at its part's top level (not in a block)."""
         self.read: set[str] = set()
         """The typed values a part reads (``{typed[k]}``): set to ``ABSENT`` first."""
-        self.after_keys = False
-        """Whether the part being written runs after every key's parts (a ``post`` part)."""
 
     def value(self, key: str) -> str:
         return self.get(key)
@@ -1896,7 +1882,7 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
             name,
             (
                 # ``limits.check_notes`` and ``Notes``'s own rule (finite numbers),
-                # then notes of a copy built as ``Notes._trusted`` builds them.
+                # then ``Notes._trusted`` of a copy.
                 "if type({x}) is not dict or len({x}) > {e}most:",
                 "    return BAIL",
                 "for {e}k, {e}v in {x}.items():",
@@ -1911,18 +1897,13 @@ def notes(name: str = "notes", *, default: bool = False) -> Rule:
                 "            return BAIL",
                 "    elif not ({e}t is int or {e}t is bool or {e}v is None):",
                 "        return BAIL",
-                "{e}m = {e}twin()",
-                "{e}m._items = {e}view(dict({x}))",
-                "{e}m.__class__ = {e}notes",
-                "{out[n]} = {e}m",
+                "{out[n]} = {e}trusted(dict({x}))",
             ),
             most=limits.MAX_NOTES,
             longest_key=limits.MAX_NOTES_KEY_LENGTH,
             longest=limits.MAX_NOTES_VALUE_LENGTH,
             finite=math.isfinite,
-            twin=_NOTES_TWIN,
-            view=MappingProxyType,
-            notes=Notes,
+            trusted=Notes._trusted,  # noqa: SLF001 - what the lines above checked
         ),
         default_value=Notes() if default else NO_DEFAULT,
         nullable=False,
